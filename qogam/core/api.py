@@ -1,0 +1,73 @@
+"""Shared API plumbing: pagination and the one JSON error shape {code, message, fields}."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from qogam.core.errors import QogamError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {str(k): _flatten(v) for k, v in detail.items()}
+    if isinstance(detail, list):
+        if all(not isinstance(d, dict | list) for d in detail):
+            return [str(d) for d in detail]
+        return [_flatten(d) for d in detail]
+    return [str(detail)]
+
+
+_CODES = {
+    exceptions.NotAuthenticated: ("not_authenticated", lambda: _("Sign in to do this.")),
+    exceptions.AuthenticationFailed: ("authentication_failed", lambda: _("Sign-in failed.")),
+    exceptions.PermissionDenied: ("permission_denied", lambda: _("You do not have permission to do this.")),
+    exceptions.NotFound: ("not_found", lambda: _("Not found.")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", lambda: _("This method is not allowed here.")),
+    exceptions.NotAcceptable: ("not_acceptable", lambda: _("The requested format is not available.")),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", lambda: _("Send JSON or form data.")),
+    exceptions.Throttled: ("throttled", lambda: _("Too many requests. Wait a little and try again.")),
+    exceptions.ParseError: ("parse_error", lambda: _("The request body could not be read. Send valid JSON.")),
+}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, QogamError):
+        return Response(
+            {"code": exc.code, "message": str(exc.message), "fields": _flatten(exc.fields) if exc.fields else {}},
+            status=exc.status,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": _flatten(exc.detail)}
+        response.data = {
+            "code": "invalid",
+            "message": _("Some values are not valid. Correct the fields named below and try again."),
+            "fields": fields,
+        }
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    for cls, (code, message) in _CODES.items():
+        if isinstance(exc, cls):
+            response.data = {"code": code, "message": str(message()), "fields": {}}
+            return response
+    response.data = {"code": getattr(exc, "default_code", "error"), "message": str(exc.detail), "fields": {}}
+    return response

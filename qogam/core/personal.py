@@ -1,0 +1,28 @@
+"""Personal identifiers are stored only as keyed hashes. The key lives outside the database."""
+
+import hashlib
+import hmac
+import os
+import secrets
+
+from django.conf import settings
+
+
+def _key() -> bytes:
+    path = settings.QOGAM_PERSONAL_KEY_FILE
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return bytes.fromhex(path.read_text().strip())
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return bytes.fromhex(key)
+
+
+def iin_hash(iin: str) -> str:
+    return hmac.new(_key(), iin.encode(), hashlib.sha256).hexdigest()
