@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qogam.accounts",
     "qogam.registry",
     "qogam.web",
+    "qogam.demo",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "qogam.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -133,6 +135,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# Two-factor sign-in (django-otp TOTP): the name shown in authenticator apps; secrets hidden in the admin.
+OTP_TOTP_ISSUER = "Qogam"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -188,6 +194,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationStatusEnum": "qogam.registry.models.Organisation.Status",
+        "StateBodyKindEnum": "qogam.registry.models.StateBody.Kind",
+        "RegionKindEnum": "qogam.core.models.Region.KIND_CHOICES",
+        "RepresentationStatusEnum": "qogam.accounts.models.Representation.Status",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -204,4 +216,6 @@ LOGGING = {
 QOGAM_DEFAULTS = {
     "registry.regional_min_branch_regions": 2,
     "registry.national_min_branch_regions": 8,
+    # Register search: the pg_trgm word similarity a name needs to match a query with a typo.
+    "registry.search_fuzzy_threshold": 0.4,
 }

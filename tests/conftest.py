@@ -32,6 +32,8 @@ def _isolated_data(settings, tmp_path):
     settings.QOGAM_PERSONAL_KEY_FILE = tmp_path / "personal.key"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = True
+    # Tests hash many passwords; a fast hasher keeps them quick (production uses PBKDF2).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -83,3 +85,22 @@ def page(browser, live_server):
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Transactional tests (live_server, browser) flush every table, migration-loaded reference data
+    included; reload it so that later tests in the same worker still see regions, forms and holidays."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+        item.fixturenames
+    ):
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        from qogam.core.reference import load
+
+        with item.config.stash[blocking_manager_key].unblock():
+            load(apps)
+    return result

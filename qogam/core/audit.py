@@ -5,17 +5,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 GENESIS = "0" * 64
 
-# Personal fields: stored redacted (a hash), so the log never holds personal data in clear.
+# Personal fields: stored redacted (a keyed hash), so the log never holds personal data in clear,
+# while a change of the value still shows as a change. Matched by key at any depth.
 PERSONAL_FIELDS = frozenset(
-    {"full_name", "iin", "iin_hash", "first_name", "last_name", "password", "person_email", "person_phone"}
+    {
+        "full_name",
+        "first_name",
+        "last_name",
+        "middle_name",
+        "patronymic",
+        "birth_date",
+        "iin",
+        "iin_hash",
+        "email",
+        "person_email",
+        "person_phone",
+        "personal_email",
+        "personal_phone",
+        "password",
+    }
 )
 
 
@@ -25,23 +41,38 @@ def _jsonable(value):
     if isinstance(value, list | tuple | set | frozenset):
         items = [_jsonable(v) for v in value]
         return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    # Decimal, UUID, lazy translations, files and anything else: their text.
+    return str(value)
+
+
+def _redacted(value) -> str:
+    from qogam.core.personal import iin_hash
+
+    return "redacted:" + iin_hash(json.dumps(value, sort_keys=True, ensure_ascii=False))[:16]
+
+
+def _redact(value):
+    if isinstance(value, dict):
+        return {
+            key: _redacted(item) if key in PERSONAL_FIELDS and item not in (None, "", [], {}) else _redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_redact(item) for item in value]
     return value
 
 
 def redact(data):
+    """`data` made JSON-safe, with every personal field replaced by a keyed hash."""
     if data is None:
         return None
-    out = {}
-    for key, value in _jsonable(data).items():
-        if key in PERSONAL_FIELDS and value not in (None, ""):
-            out[key] = "redacted:" + hashlib.sha256(str(value).encode()).hexdigest()[:16]
-        else:
-            out[key] = value
-    return out
+    return _redact(_jsonable(data))
 
 
 def entry_hash(*, seq, at, actor_id, actor, action, object_type, object_id, before, after, prev_hash) -> str:
@@ -87,8 +118,12 @@ def record_many(changes: list[Change], *, actor=None) -> list:
     if not changes:
         return []
     with transaction.atomic():
-        AuditHead.objects.get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
-        head = AuditHead.objects.select_for_update().get(id=1)
+        # The head row is the lock: PostgreSQL holds it FOR UPDATE until commit; SQLite runs every
+        # transaction IMMEDIATE (settings), so writers queue on the database lock.
+        head = AuditHead.objects.select_for_update().filter(id=1).first()
+        if head is None:
+            AuditHead.objects.get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
+            head = AuditHead.objects.select_for_update().get(id=1)
         actor_id, actor_name = _actor_fields(actor)
         now = timezone.now()
         seq, prev = head.seq, head.hash
@@ -130,30 +165,70 @@ class VerifyResult:
     seq: int | None = None
 
 
-def verify() -> VerifyResult:
-    """Walk the chain: gapless sequence, each entry's own hash, links, and the stored head."""
-    from qogam.core.models import AuditEntry, AuditHead
+def _head():
+    from qogam.core.models import AuditHead
 
-    head = AuditHead.objects.filter(id=1).first()
+    return AuditHead.objects.filter(id=1).values("seq", "hash").first()
+
+
+def verify() -> VerifyResult:
+    """Walk the chain: gapless sequence, each entry's own hash, links, and the stored head.
+
+    On a broken chain `seq` is the first entry that fails and `problem` says why. Safe while others
+    write: the head is read before and after the walk, and an honest append moves entry and head in
+    one transaction, so the walk ends between the two heads.
+    """
+    from qogam.core.models import AuditEntry
+
+    head_before = _head()
     prev = GENESIS
     expected_seq = 1
     checked = 0
     fields = ("seq", "at", "actor_id", "actor", "action", "object_type", "object_id", "before", "after")
     for entry in AuditEntry.objects.order_by("seq").values(*fields, "prev_hash", "hash").iterator(chunk_size=2000):
-        if entry["seq"] != expected_seq:
-            return VerifyResult(False, checked, f"entry #{expected_seq} is missing", expected_seq)
+        seq = entry["seq"]
+        if seq != expected_seq:
+            return VerifyResult(
+                False, checked, f"entry #{expected_seq} is missing (the next entry is #{seq})", expected_seq
+            )
         if entry["prev_hash"] != prev:
-            return VerifyResult(False, checked, f"entry #{entry['seq']} does not link to the previous one", entry["seq"])
+            problem = (
+                f"entry #{seq} does not link to entry #{seq - 1}: entry #{seq - 1} was replaced "
+                f"or this entry's link was altered"
+                if seq > 1
+                else "entry #1 does not start the chain: its link was altered"
+            )
+            return VerifyResult(False, checked, problem, seq)
         digest = entry_hash(prev_hash=entry["prev_hash"], **{f: entry[f] for f in fields})
         if digest != entry["hash"]:
-            return VerifyResult(False, checked, f"entry #{entry['seq']} was altered", entry["seq"])
+            return VerifyResult(False, checked, f"entry #{seq} was altered: its content does not match its hash", seq)
         prev = digest
         expected_seq += 1
         checked += 1
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    if head_seq != checked or head_hash != prev:
+    head_after = _head()
+    if head_after is None:
+        if checked:
+            return VerifyResult(False, checked, "the chain head record was removed", None)
+        return VerifyResult(True, 0)
+    low = head_before["seq"] if head_before else 0
+    if checked < low:
         return VerifyResult(
-            False, checked, f"entry #{checked + 1} and later were removed (the head records #{head_seq})",
-            checked + 1,
+            False, checked, f"entry #{checked + 1} and later were removed (the head records #{low})", checked + 1
         )
+    if checked > head_after["seq"]:
+        return VerifyResult(
+            False,
+            checked,
+            f"entry #{head_after['seq'] + 1} was appended without moving the head "
+            f"(the head records #{head_after['seq']})",
+            head_after["seq"] + 1,
+        )
+    for head in (head_before, head_after):
+        if head and head["seq"] == checked and head["hash"] != prev:
+            return VerifyResult(
+                False,
+                checked,
+                f"entry #{checked} does not match the head's hash: it was replaced, or the head altered",
+                checked,
+            )
     return VerifyResult(True, checked)

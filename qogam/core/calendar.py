@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from qogam.core import rules
+
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 class WorkingCalendar:
@@ -13,7 +16,8 @@ class WorkingCalendar:
 
     def __init__(self, recurring, exceptions):
         self._recurring = list(recurring)
-        self._movable = {d for d, kind in exceptions if kind in ("holiday", "day_off")}
+        exceptions = list(exceptions)
+        self._movable = {d for d, kind in exceptions if kind == "holiday"}
         self._working = {d for d, kind in exceptions if kind == "working"}
         self._extra_off = {d for d, kind in exceptions if kind == "day_off"}
         self._days_off = lru_cache(maxsize=64)(self._compute_days_off)
@@ -29,10 +33,11 @@ class WorkingCalendar:
         return cls(recurring, exceptions)
 
     def _compute_days_off(self, year: int) -> frozenset[dt.date]:
-        holidays = rules.holiday_dates(
-            year, self._recurring, [d for d in self._movable if d not in self._extra_off]
+        # A holiday late in December (or a day carried over from one) can fall in January.
+        holidays = rules.holiday_dates(year - 1, self._recurring, self._movable) | rules.holiday_dates(
+            year, self._recurring, self._movable
         )
-        return frozenset(holidays | {d for d in self._extra_off if d.year == year})
+        return frozenset(d for d in holidays | self._extra_off if d.year == year)
 
     def days_off(self, year: int) -> frozenset[dt.date]:
         return self._days_off(year)
@@ -56,6 +61,7 @@ def working_days_between(a: dt.date, b: dt.date) -> int:
 
 
 def today() -> dt.date:
+    """Today's date in Kazakhstan (Asia/Almaty, UTC+5 since 1 March 2024), whatever zone is active."""
     from django.utils import timezone
 
-    return timezone.localdate()
+    return timezone.localdate(timezone=ALMATY)

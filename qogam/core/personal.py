@@ -4,12 +4,19 @@ import hashlib
 import hmac
 import os
 import secrets
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 
 
 def _key() -> bytes:
-    path = settings.QOGAM_PERSONAL_KEY_FILE
+    return _key_at(str(settings.QOGAM_PERSONAL_KEY_FILE))
+
+
+@lru_cache(maxsize=8)
+def _key_at(location: str) -> bytes:
+    path = Path(location)
     try:
         return bytes.fromhex(path.read_text().strip())
     except FileNotFoundError:

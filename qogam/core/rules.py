@@ -15,7 +15,14 @@ def check_digit(first11: str) -> int | None:
     """The 12th digit of a BIN/IIN for its first 11 digits, or None when no valid one exists.
 
     (Σ dᵢ·i for i = 1..11) mod 11; if that gives 10, the weights 3,4,…,11,1,2; if 10 again, invalid.
+
+    The scheme does not catch every single-digit typo. Weight 11 is 0 modulo 11, so on the first
+    weights a change of digit 11 alone leaves the check digit unchanged. A change of digit 1–10 that
+    moves the sum onto or off the second weights can also land on the same check digit
+    (tests/core/test_identifiers.py states the exact condition).
     """
+    if not (isinstance(first11, str) and len(first11) == 11 and first11.isascii() and first11.isdigit()):
+        raise ValueError(f"expected 11 digits, got {first11!r}")
     digits = [int(c) for c in first11]
     value = sum(d * w for d, w in zip(digits, _WEIGHTS_1, strict=True)) % 11
     if value == 10:
@@ -81,31 +88,42 @@ def territorial_level_ok(level: str, branch_regions: Iterable[str], **limits) ->
 # --- Working-day calendar (DOMAIN §4: deadlines count working days) ----------------------------
 
 
+def _holiday_days(year: int, recurring, movable) -> tuple[set[dt.date], list[dt.date]]:
+    """The holiday days of `year` as listed, and those of them that move if they fall on a weekend."""
+    days: set[dt.date] = {d for d in movable if d.year == year}
+    moving: list[dt.date] = []
+    for month, day, number_of_days, moves in recurring:
+        start = dt.date(year, month, day)
+        for i in range(number_of_days):
+            d = start + dt.timedelta(days=i)
+            days.add(d)
+            if moves and d.weekday() >= 5:
+                moving.append(d)
+    return days, moving
+
+
 def holiday_dates(
     year: int,
     recurring: Iterable[tuple[int, int, int, bool]],
     movable: Iterable[dt.date] = (),
 ) -> set[dt.date]:
-    """Days off for public holidays in `year`.
+    """Days off caused by the public holidays of `year`.
 
     `recurring` holds (month, day, number_of_days, moves_if_weekend). A national or state
     holiday day that falls on a weekend moves to the next working day; religious ones do not
-    (reference/holidays.README). `movable` are dates entered per year (Kurban Ait).
+    (reference/holidays.README). `movable` are dates entered per year (Kurban Ait). A day carried
+    over from late December can fall in January of the next year; it never lands on a holiday.
     """
-    off: set[dt.date] = set(d for d in movable if d.year == year)
-    moving: list[dt.date] = []
-    for month, day, days, moves in recurring:
-        start = dt.date(year, month, day)
-        for i in range(days):
-            d = start + dt.timedelta(days=i)
-            off.add(d)
-            if moves and d.weekday() >= 5:
-                moving.append(d)
+    recurring = list(recurring)
+    movable = list(movable)
+    off, moving = _holiday_days(year, recurring, movable)
+    taken = off | _holiday_days(year + 1, recurring, movable)[0]
     for d in sorted(moving):
         candidate = d + dt.timedelta(days=1)
-        while candidate.weekday() >= 5 or candidate in off:
+        while candidate.weekday() >= 5 or candidate in taken:
             candidate += dt.timedelta(days=1)
         off.add(candidate)
+        taken.add(candidate)
     return off
 
 

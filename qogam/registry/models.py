@@ -167,4 +167,6 @@ class Founder(models.Model):
         ]
 
     def __str__(self):
-        return self.entity_name or self.bin if self.kind == self.Kind.LEGAL_ENTITY else _("individual founder")
+        if self.kind == self.Kind.LEGAL_ENTITY:
+            return self.entity_name or self.bin
+        return str(_("individual founder"))
