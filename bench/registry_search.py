@@ -136,6 +136,7 @@ def organisation_rows(count: int, seed: int, regions: list[str]):
 
 def configure(database_url: str | None, data_dir: Path) -> None:
     os.environ["QOGAM_DATA_DIR"] = str(data_dir)
+    (data_dir / "staticfiles").mkdir(exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qogam.settings")
     if database_url:
         os.environ["DATABASE_URL"] = database_url

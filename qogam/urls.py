@@ -18,3 +18,6 @@ urlpatterns += i18n_patterns(
     path("register/", include("qogam.registry.urls")),
     path("", include("qogam.web.urls")),
 )
+
+handler404 = "qogam.core.api.handler404"
+handler500 = "qogam.core.api.handler500"

@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _isolated_data(settings, tmp_path):
+    # Tests read messages in English unless they ask for kk or ru (URL prefix, Accept-Language, activate).
+    settings.LANGUAGE_CODE = "en"
     settings.QOGAM_PERSONAL_KEY_FILE = tmp_path / "personal.key"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = True
@@ -92,6 +94,8 @@ def pytest_runtest_teardown(item, nextitem):
     """Transactional tests (live_server, browser) flush every table, migration-loaded reference data
     included; reload it so that later tests in the same worker still see regions, forms and holidays."""
     result = yield
+    if nextitem is None:
+        return result
     marker = item.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
         item.fixturenames

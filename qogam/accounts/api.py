@@ -12,11 +12,11 @@ from qogam.accounts import permissions, selectors, services
 from qogam.accounts.models import Representation
 from qogam.accounts.serializers import (
     DecisionSerializer,
-    ErrorSerializer,
     RepresentationRequestSerializer,
     RepresentationSerializer,
     RevokeSerializer,
 )
+from qogam.core.api import ErrorSerializer
 from qogam.core.errors import NotFound, ValidationFailed
 
 _ERRORS = {

@@ -5,17 +5,6 @@ from qogam.accounts import rules
 from qogam.accounts.models import Representation
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The one error shape of the API."""
-
-    code = serializers.CharField(help_text=_("A stable machine-readable code, e.g. invalid, conflict."))
-    message = serializers.CharField(help_text=_("What is wrong and how to fix it, in the request language."))
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text=_("Messages per input field, when the error concerns fields."),
-    )
-
-
 class RepresentationRequestSerializer(serializers.Serializer):
     bin = serializers.CharField(max_length=12, help_text=_("BIN of the organisation: 12 digits."))
     position = serializers.CharField(

@@ -2,14 +2,27 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from qogam.core.errors import QogamError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API."""
+
+    code = serializers.CharField(help_text=gettext_lazy("A stable machine-readable code, e.g. invalid, conflict."))
+    message = serializers.CharField(help_text=gettext_lazy("What is wrong and how to fix it, in the request language."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=gettext_lazy("Messages per input field, when the error concerns fields."),
+    )
+
 
 
 class Pagination(PageNumberPagination):
@@ -71,3 +84,23 @@ def exception_handler(exc, context):
             return response
     response.data = {"code": getattr(exc, "default_code", "error"), "message": str(exc.detail), "fields": {}}
     return response
+
+
+def handler404(request, exception=None):
+    """JSON in the one error shape under /api/, the normal page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": _("Not found."), "fields": {}}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "server_error", "message": _("Something went wrong on our side. Try again later."), "fields": {}},
+            status=500,
+        )
+    from django.views.defaults import server_error
+
+    return server_error(request)

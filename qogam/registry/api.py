@@ -8,8 +8,7 @@ from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from qogam.accounts.serializers import ErrorSerializer
-from qogam.core.api import Pagination
+from qogam.core.api import ErrorSerializer, Pagination
 from qogam.core.errors import ValidationFailed
 from qogam.registry import selectors, services
 from qogam.registry.serializers import (

@@ -10,7 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
@@ -45,6 +47,17 @@ REGISTER_PATHS = r"^/api/(organisations|state-bodies|regions|legal-forms|directi
 api = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 register_operations = api.include(path_regex=REGISTER_PATHS)
 register_writes = api.include(path_regex=REGISTER_PATHS, method=["POST", "PATCH"])
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests sent straight to the WSGI app would close the test's database connection when they
+    finish (Django's test client prevents that the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
