@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "qogam.core",
     "qogam.accounts",
     "qogam.registry",
+    "qogam.reporting",
     "qogam.web",
     "qogam.demo",
 ]
