@@ -219,4 +219,15 @@ QOGAM_DEFAULTS = {
     "registry.national_min_branch_regions": 8,
     # Register search: the pg_trgm word similarity a name needs to match a query with a typo.
     "registry.search_fuzzy_threshold": 0.4,
+    # Annual report (Law on NPOs art. 41 p.5): due 31 March of the next year; a due date on a day off
+    # moves to the next working day.
+    "reporting.due_month": 3,
+    "reporting.due_day": 31,
+    # Administrative Offences Code art. 489-1, in MCI.
+    "reporting.fine_late_mci": 100,
+    "reporting.fine_error_mci": 200,
+    # Calendar days before the due date on which reminders are e-mailed.
+    "reporting.reminder_days": [30, 7, 1],
+    # BIN of the state body that receives the reports; blank: the Committee on Civil Society Affairs.
+    "reporting.receiving_body_bin": "",
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/", include("qogam.registry.api_urls")),
     path("api/accounts/", include("qogam.accounts.api_urls")),
+    path("api/reports/", include("qogam.reporting.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -16,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("qogam.accounts.urls")),
     path("register/", include("qogam.registry.urls")),
+    path("reports/", include("qogam.reporting.urls")),
     path("", include("qogam.web.urls")),
 )
 

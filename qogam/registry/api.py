@@ -102,7 +102,8 @@ class OrganisationListCreate(generics.ListCreateAPIView):
     pagination_class = RegisterPagination
 
     def get_queryset(self):
-        return selectors.public_organisations()
+        year = selectors.activity_year(self.request.query_params.get("active_year"))
+        return selectors.with_activity(selectors.public_organisations(), year=year)
 
     def create(self, request, *args, **kwargs):
         data = _validated(OrganisationWriteSerializer, request.data)

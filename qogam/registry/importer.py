@@ -8,11 +8,6 @@ upserted by BIN; rows that would change nothing are not written and get no audit
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -23,6 +18,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from qogam.accounts.permissions import can_create_organisation
 from qogam.core import audit
 from qogam.core.errors import Conflict, PermissionDeniedError
+from qogam.core.tabular import XLSX_MAGIC, ImportFileError, Problem, read_rows  # noqa: F401 (re-exported)
+from qogam.core.tabular import cell_text as _cell
 from qogam.registry import rules
 from qogam.registry.models import Organisation
 from qogam.registry.services import OBJECT_TYPE, organisation_model_fields
@@ -48,29 +45,7 @@ EXPORT_COLUMNS = COLUMNS[:-1]
 FIELD_OF_COLUMN = {column: ("region" if column == "region_kato" else column) for column in COLUMNS}
 COLUMN_OF_FIELD = {f: c for c, f in FIELD_OF_COLUMN.items()}
 
-XLSX_MAGIC = b"PK\x03\x04"
 _CHUNK = 500
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, header); no row was looked at."""
-
-    def __init__(self, message):
-        self.message = str(message)
-        super().__init__(self.message)
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        if self.warning:
-            return f"row {self.row}: {self.column}: warning: {self.message}"
-        return f"row {self.row}: {self.column}: {self.message}"
 
 
 @dataclass
@@ -115,65 +90,6 @@ class ImportResult:
 # --- Reading the file -------------------------------------------------------------------------
 
 
-def _cell(value) -> tuple[str, bool]:
-    """The text of a cell, and whether the spreadsheet stored it as a number."""
-    if value is None:
-        return "", False
-    if isinstance(value, bool):
-        return str(value), False
-    if isinstance(value, int):
-        return str(value), True
-    if isinstance(value, float):
-        return (str(int(value)), True) if value.is_integer() else (repr(value), True)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat(), False
-    if isinstance(value, dt.date):
-        return value.isoformat(), False
-    return str(value).strip(), False
-
-
-def _csv_rows(content: bytes) -> Iterator[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_(
-            "The file is not UTF-8 text (a byte at position %(position)d cannot be read). Save it as “CSV UTF-8” "
-            "or as an Excel workbook (.xlsx) and try again."
-        ) % {"position": exc.start}) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise ImportFileError(_("Row %(row)d cannot be read as CSV (%(reason)s). Check its quotes and separators.")
-                              % {"row": reader.line_num, "reason": exc}) from None
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx): %(reason)s. Save it again as "
-                                ".xlsx or as CSV UTF-8.") % {"reason": exc}) from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def read_rows(content: bytes) -> Iterator:
-    """Rows of cells of a CSV (UTF-8, with or without BOM) or XLSX file, told apart by their content."""
-    if not content:
-        raise ImportFileError(_("The file is empty. Its first row must be the header: %(header)s.")
-                              % {"header": ",".join(COLUMNS)})
-    if content.startswith(XLSX_MAGIC):
-        return _xlsx_rows(content)
-    return _csv_rows(content)
-
-
 def _check_header(cells) -> tuple[str, ...]:
     header = [_cell(c)[0] for c in cells]
     while header and not header[-1]:
@@ -208,7 +124,7 @@ class _Row:
 
 
 def _parse(content: bytes, result: ImportResult, reference: Reference) -> tuple[tuple[str, ...], list[_Row]]:
-    rows = read_rows(content)
+    rows = read_rows(content, header=COLUMNS)
     try:
         first = next(rows)
     except StopIteration:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.forms import IntegerField as IntegerFormField
 from django.utils.translation import gettext_lazy as _
 
 from qogam.core.errors import NotFound
@@ -37,7 +38,6 @@ ORGANISATION_PUBLIC_FIELDS = (
     "email",
     "phone",
     "website",
-    "active_generated",
     "version",
 )
 # Columns of an organisation that are never public (DOMAIN: personal data of the leader).
@@ -102,6 +102,10 @@ def _with_lists(queryset: QuerySet) -> QuerySet:
     )
 
 
+class YearFilter(django_filters.NumberFilter):
+    field_class = IntegerFormField
+
+
 _NGO_CHOICES = (("", _("All organisations")), ("true", _("NGOs only")), ("false", _("Non-NGOs only")))
 _ACTIVE_CHOICES = (("", _("Any")), ("true", _("Active")), ("false", _("Not active")))
 
@@ -152,18 +156,51 @@ class OrganisationFilter(django_filters.FilterSet):
         help_text=_("true: NGOs only; false: non-profits that are not NGOs (by legal form)."),
     )
     active = django_filters.BooleanFilter(
-        field_name="active_generated",
         label=_("Activity"),
+        method="_filter_active",
         widget=forms.Select(choices=_ACTIVE_CHOICES),
-        help_text=_("Sign of activeness. Until annual reports exist it is generated demo input."),
+        help_text=_(
+            "Sign of activeness in the year `active_year`, derived from the annual reports: active when the "
+            "filed report shows employees, volunteers, services or spending, or a funding agreement was held."
+        ),
+    )
+    active_year = YearFilter(
+        label=_("Year of activity"),
+        method="_search_later",
+        min_value=1990,
+        max_value=2100,
+        help_text=_(
+            "The year the activity filter looks at; by default the latest year whose report deadline has passed."
+        ),
     )
 
     class Meta:
         model = Organisation
-        fields = ["q", "region", "legal_form", "direction", "status", "ngo", "active"]
+        fields = ["q", "region", "legal_form", "direction", "status", "ngo", "active", "active_year"]
+
+    def __init__(self, *args, **kwargs):
+        from qogam.core.calendar import today
+
+        super().__init__(*args, **kwargs)
+        last = today().year - 1
+        choices = [("", _("Latest closed year")), *((year, str(year)) for year in range(last, last - 10, -1))]
+        self.form.fields["active_year"].widget = forms.Select(choices=choices)
 
     def _search_later(self, queryset, name, value):
         return queryset
+
+    def _filter_active(self, queryset, name, value):
+        from qogam.reporting.public import filter_active
+
+        if value is None:
+            return queryset
+        return filter_active(queryset, year=self.activity_year, active=value)
+
+    @property
+    def activity_year(self) -> int:
+        """The year of the sign of activeness: `active_year`, else the latest closed reporting year."""
+        cleaned = getattr(self.form, "cleaned_data", {}) if self.form.is_bound else {}
+        return activity_year(cleaned.get("active_year"))
 
     def filter_queryset(self, queryset):
         """Apply every filter, then the search, so that searching never loses a filter."""
@@ -187,9 +224,32 @@ def organisation_search(params, *, with_lists: bool = False) -> OrganisationFilt
     return OrganisationFilter(params, queryset=queryset)
 
 
+def activity_year(value=None) -> int:
+    """The year whose sign of activeness is shown and filtered: `value` when it is a plausible year,
+    else the latest year whose report deadline has passed."""
+    from qogam.core.calendar import today
+    from qogam.reporting.selectors import last_closed_year
+
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = None
+    if year is not None and 1990 <= year <= 2100:
+        return year
+    return last_closed_year(today())
+
+
+def with_activity(queryset: QuerySet, *, year: int) -> QuerySet:
+    """Annotate `is_active` (the derived sign of activeness in `year`) and `active_year`."""
+    from qogam.reporting.public import activity_exists
+
+    return queryset.annotate(is_active=activity_exists(year), active_year=Value(year, output_field=IntegerField()))
+
+
 def public_organisation(bin: str) -> Organisation:
-    """An organisation's public profile by BIN, with its directions and branch regions."""
-    organisation = _with_lists(public_organisations()).filter(bin=bin).first()
+    """An organisation's public profile by BIN, with its directions and branch regions, and its sign
+    of activeness in the latest closed reporting year."""
+    organisation = with_activity(_with_lists(public_organisations()), year=activity_year()).filter(bin=bin).first()
     if organisation is None:
         raise NotFound(_("No organisation with BIN %(bin)s is in the register.") % {"bin": bin})
     return organisation

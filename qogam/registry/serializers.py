@@ -43,6 +43,18 @@ class OrganisationListSerializer(serializers.ModelSerializer):
     )
     region = serializers.CharField(source="region.kato", read_only=True, help_text=_("KATO code of the seat's region."))
     region_name = serializers.CharField(source="region.name", read_only=True)
+    active = serializers.BooleanField(
+        source="is_active",
+        read_only=True,
+        help_text=_(
+            "Sign of activeness in `active_year`, derived from the annual reports (employees, volunteers, "
+            "services or spending above 0, or a funding agreement held); never self-declared."
+        ),
+    )
+    active_year = serializers.IntegerField(
+        read_only=True,
+        help_text=_("The year of `active`: the `active_year` asked for, else the latest year whose report deadline has passed."),
+    )
     url = serializers.SerializerMethodField(help_text=_("This organisation in the API."))
 
     class Meta:
@@ -60,15 +72,12 @@ class OrganisationListSerializer(serializers.ModelSerializer):
             "liquidated_on",
             "region",
             "region_name",
-            "active_generated",
+            "active",
+            "active_year",
             "url",
         ]
         read_only_fields = fields
-        extra_kwargs = {
-            "active_generated": {
-                "help_text": _("Sign of activeness. Until annual reports exist it is generated demo input.")
-            }
-        }
+        extra_kwargs = {}
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:

@@ -8,9 +8,11 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from qogam.core.calendar import today
 from qogam.core.errors import NotFound
 from qogam.registry import selectors
 from qogam.registry.search import Mode
+from qogam.reporting.public import profile_context
 
 PAGE_SIZE = 25
 CSV_COLUMNS = (
@@ -60,7 +62,8 @@ def organisation_detail(request, bin):
         organisation = selectors.public_organisation(bin)
     except NotFound as exc:
         raise Http404(str(exc.message)) from None
-    return render(request, "registry/organisation_detail.html", {"organisation": organisation})
+    context = {"organisation": organisation, **profile_context(organisation, today=today())}
+    return render(request, "registry/organisation_detail.html", context)
 
 
 def _cell(value) -> str:

@@ -155,8 +155,9 @@ def test_public_reads_never_select_personal_columns(api, with_personal_data):
         ({"status": "liquidated"}, {"liquidated"}),
         ({"ngo": "false"}, {"coop"}),
         ({"ngo": "true"}, {"astana", "institution", "liquidated"}),
-        ({"active": "true"}, {"astana"}),
-        ({"active": "false"}, {"institution"}),
+        ({"active": "true", "active_year": "2023"}, {"astana"}),
+        ({"active": "false", "active_year": "2023"}, {"institution", "liquidated", "coop"}),
+        ({"active": "true", "active_year": "2022"}, set()),
         ({"region": ASTANA, "ngo": "true", "q": "Шұғыла"}, {"astana"}),
         ({"region": ALMATY, "q": "Шұғыла"}, set()),
     ],
@@ -164,19 +165,42 @@ def test_public_reads_never_select_personal_columns(api, with_personal_data):
 def test_filters(api, db, params, expected):
     import datetime as dt
 
+    from qogam.reporting.models import ActivitySign
+
     made = {
         "astana": OrganisationFactory(
             name_ru="Общественный фонд «Шұғыла»", region=Region.objects.get(kato=ASTANA), directions=["sport"],
-            active_generated=True,
         ),
-        "institution": OrganisationFactory(legal_form_id="private_institution", active_generated=False),
+        "institution": OrganisationFactory(legal_form_id="private_institution"),
         "liquidated": OrganisationFactory(status="liquidated", liquidated_on=dt.date(2020, 1, 1)),
         "coop": OrganisationFactory(legal_form_id="consumer_cooperative"),
     }
+    # The sign of activeness is derived from the annual reports (issue 3), per year.
+    ActivitySign.objects.create(organisation=made["astana"], year=2023, active=True, employees=True)
+    ActivitySign.objects.create(organisation=made["institution"], year=2023, active=False)
     response = api.get(LIST, params)
     assert response.status_code == 200, response.content
     bins = {o["bin"] for o in response.json()["results"]}
     assert bins == {made[name].bin for name in expected}
+
+
+def test_activity_defaults_to_the_latest_closed_year(api, db):
+    from qogam.core.calendar import today
+    from qogam.reporting.models import ActivitySign
+    from qogam.reporting.selectors import last_closed_year
+
+    year = last_closed_year(today())
+    active, earlier = OrganisationFactory(), OrganisationFactory()
+    ActivitySign.objects.create(organisation=active, year=year, active=True, volunteers=True)
+    ActivitySign.objects.create(organisation=earlier, year=year - 1, active=True, volunteers=True)
+    results = api.get(LIST, {"active": "true"}).json()["results"]
+    assert [o["bin"] for o in results] == [active.bin]
+    assert (results[0]["active"], results[0]["active_year"]) == (True, year)
+    listed = {o["bin"]: o for o in api.get(LIST, {"active_year": year - 1}).json()["results"]}
+    assert (listed[earlier.bin]["active"], listed[active.bin]["active"]) == (True, False)
+    assert listed[earlier.bin]["active_year"] == year - 1
+    assert api.get(detail(active.bin)).json()["active"] is True
+    assert_error(api.get(LIST, {"active_year": "last"}), 400, "invalid")
 
 
 @pytest.mark.parametrize(
@@ -187,6 +211,7 @@ def test_filters(api, db, params, expected):
         ({"direction": "nothing"}, "direction"),
         ({"status": "sleeping"}, "status"),
         ({"q": "x" * 201}, "q"),
+        ({"active_year": "1800"}, "active_year"),
     ],
 )
 def test_invalid_filters_are_400(api, db, params, field):
@@ -426,7 +451,8 @@ def test_schema_documents_every_parameter(api, db):
     schema = response.json()
     listing = schema["paths"]["/api/organisations/"]["get"]
     names = {p["name"] for p in listing["parameters"]}
-    assert {"q", "region", "legal_form", "direction", "status", "ngo", "active", "page", "page_size"} <= names
+    assert {"q", "region", "legal_form", "direction", "status", "ngo", "active", "active_year", "page",
+            "page_size"} <= names
     assert all(p.get("description") for p in listing["parameters"]), listing["parameters"]
     assert {"200", "400"} <= set(listing["responses"])
     patch = schema["paths"]["/api/organisations/{bin}/"]["patch"]
