@@ -200,6 +200,10 @@ SPECTACULAR_SETTINGS = {
         "StateBodyKindEnum": "qogam.registry.models.StateBody.Kind",
         "RegionKindEnum": "qogam.core.models.Region.KIND_CHOICES",
         "RepresentationStatusEnum": "qogam.accounts.models.Representation.Status",
+        "ReportStatusEnum": "qogam.reporting.models.AnnualReport.Status",
+        "ReportKindEnum": "qogam.reporting.models.ReportVersion.Kind",
+        "ReviewDecisionEnum": "qogam.reporting.models.ReportReview.Decision",
+        "ReportSourceEnum": "qogam.reporting.models.ReportVersion.Source",
     },
 }
 

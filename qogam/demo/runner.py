@@ -14,13 +14,14 @@ from types import ModuleType
 from django.db import transaction
 
 from qogam.core import audit
-from qogam.demo import registry, statebodies, users
+from qogam.demo import registry, reporting, statebodies, users
 from qogam.demo.context import DemoContext
 
 GENERATORS: tuple[tuple[str, ModuleType], ...] = (
     ("state bodies", statebodies),
     ("register of organisations", registry),
     ("demo users", users),
+    ("annual reports", reporting),
 )
 
 RUN_OBJECT_TYPE = "demo.run"

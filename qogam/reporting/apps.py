@@ -6,3 +6,8 @@ class ReportingConfig(AppConfig):
     name = "qogam.reporting"
     label = "reporting"
     verbose_name = _("NGO Database: annual reports and foreign funding")
+
+    def ready(self):
+        from qogam.reporting import guards
+
+        guards.connect()

@@ -15,9 +15,11 @@ rules the issue lists:
 Every other check of the report form is printed as a warning and never changes the outcome.
 All-or-nothing: when any row is rejected nothing is written, and every problem is reported as
 `row N: column: reason` (N as a spreadsheet shows it; the header is row 1). Accepted rows become
-submitted report versions (source "import") through `services.report_submit_content`, in one
-transaction; a (bin, year) whose latest version already holds the same content gets no new
-version, so running the same file twice changes nothing.
+submitted report versions (source "import") in one transaction, written in bulk exactly as
+`services.report_submit_content` files one report (a version per report through that service costs
+about 30 ms, which makes a national migration of 25,000 rows take a quarter of an hour). A (bin,
+year) whose latest version already holds the same content gets no new version, so running the same
+file twice changes nothing.
 
 The parts of a report the file has no columns for (founders, property, splits by direction,
 foreign-funding receipts and uses, the qualification split) are carried over from the latest
@@ -26,21 +28,30 @@ filed version when the totals they must match are unchanged, so an import never 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from qogam.core.errors import ValidationFailed
+from qogam.core import audit
+from qogam.core.errors import Conflict
 from qogam.core.rules import identifier_problem
 from qogam.core.tabular import ImportFileError, Problem, cell_text, chunks, header_of, read_rows
 from qogam.core.validators import bin_error_message
 from qogam.registry.models import Organisation
 from qogam.reporting import rules, schema
-from qogam.reporting.models import AnnualReport, ReportVersion
+from qogam.reporting.models import (
+    ActivitySign,
+    AnnualReport,
+    ForeignFundingReceipt,
+    ForeignFundingUse,
+    ReportVersion,
+)
 
 COLUMNS = ("bin", "year", *schema.IMPORT_COLUMNS)
 AGE_BANDS = ("employees_age_under_30", "employees_age_30_59", "employees_age_60_plus")
@@ -60,6 +71,8 @@ CARRIED_OVER.update({
     "employees_specialists": ("employees",),
     "employees_support_staff": ("employees",),
 })
+
+BATCH = 1000
 
 # Rules the import itself enforces (above); validate_content's messages at these keys repeat them.
 _OWN_RULE_KEYS = frozenset({"year", "employees", *AGE_BANDS, *AT_MOST_EMPLOYEES, "volunteer_hours"})
@@ -290,8 +303,8 @@ def _check_against_register(rows: list[_Row], orgs: dict[str, _Org], result: Imp
 # --- The content of each report ----------------------------------------------------------------------
 
 
-def _latest_versions(keys: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, dict]]:
-    """(kind, content) of the latest version of each (organisation id, year) that has one."""
+def _latest_versions(keys: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, dict, int]]:
+    """(kind, content, id) of the latest version of each (organisation id, year) that has one."""
     by_org: dict[int, set[int]] = {}
     for org_id, year in keys:
         by_org.setdefault(org_id, set()).add(year)
@@ -305,7 +318,7 @@ def _latest_versions(keys: list[tuple[int, int]]) -> dict[tuple[int, int], tuple
     found = {}
     for chunk in chunks(sorted(latest_ids)):
         for pk, kind, content in ReportVersion.objects.filter(pk__in=chunk).values_list("pk", "kind", "content"):
-            found[latest_ids[pk]] = (kind, content)
+            found[latest_ids[pk]] = (kind, content, pk)
     return found
 
 
@@ -398,40 +411,190 @@ def import_reports(content: bytes, *, dry_run: bool = False, today=None) -> Impo
             to_file.append((row, report))
     result.created = len(to_file)
     if not dry_run and to_file:
-        _file(to_file, orgs, result)
+        _file(to_file, orgs, {key: version[2] for key, version in latest.items()})
     result.seconds = time.monotonic() - started
     return result
 
 
-class _RolledBack(Exception):
-    pass
+_CHANGED_DURING_IMPORT = gettext_lazy(
+    "Reports changed while the file was being imported. Nothing was written; run the import again."
+)
 
 
-def _file(to_file: list[tuple[_Row, dict]], orgs: dict[str, _Org], result: ImportResult) -> None:
-    """File every report in one transaction; a refusal by the service rolls all of them back."""
+def _report_state(org_bin: str, year: int, status: str, version: int, latest: str | None) -> dict:
+    """The audit shape of a report's state, as services record it."""
+    return {"organisation": org_bin, "year": year, "status": status, "version": version, "latest": latest}
+
+
+def _file(to_file: list[tuple[_Row, dict]], orgs: dict[str, _Org], latest_ids: dict) -> None:
+    """File every report in one transaction, in bulk: what `services.report_submit_content` does for one
+    report (open the report when needed, a new immutable version, the report moved to submitted with
+    the content as its draft, the sign of activeness, the audit entries), for tens of thousands.
+
+    A migration import is never late (the date of the original filing is unknown) and sends no notices.
+    """
+    from qogam.reporting import services
+    from qogam.reporting.selectors import due_on
+
+    now = timezone.now()
+    body = services.receiving_body()
+    body_id = body.pk if body else None
+    keys = [(orgs[row.bin].id, row.year) for row, _report in to_file]
+    bin_of = {orgs[row.bin].id: row.bin for row, _report in to_file}
+    due = {year: due_on(year) for year in sorted({year for _org, year in keys})}
+
+    with transaction.atomic():
+        reports = _reports_locked(keys)
+        if any(reports[key]["latest_id"] != latest_ids.get(key) for key in keys if key in reports):
+            raise Conflict(_CHANGED_DURING_IMPORT)
+        missing = [key for key in keys if key not in reports]
+        if missing:
+            AnnualReport.objects.bulk_create(
+                [AnnualReport(organisation_id=org_id, year=year, draft=schema.empty_content(), due_on=due[year])
+                 for org_id, year in missing], batch_size=BATCH)
+            created = _reports_locked(missing)
+            if len(created) != len(missing):
+                raise Conflict(_CHANGED_DURING_IMPORT)
+            reports.update(created)
+            audit.record_many([
+                audit.Change("report_open", services.REPORT_TYPE, str(created[key]["id"]), None,
+                             {"organisation": bin_of[key[0]], "year": key[1], "due_on": due[key[1]]})
+                for key in missing
+            ])
+        numbers = _last_numbers([reports[key]["id"] for key in keys])
+        versions = []
+        for (row, content), key in zip(to_file, keys, strict=True):
+            report = reports[key]
+            if not rules.can_transition(report["status"], rules.SUBMITTED):
+                raise Conflict(_CHANGED_DURING_IMPORT)
+            number = numbers.get(report["id"], 0) + 1
+            versions.append(ReportVersion(
+                report_id=report["id"], number=number, kind=ReportVersion.Kind.REPORT, content=content,
+                content_hash=rules.content_hash(content), submitted_at=now, submitted_by=None,
+                source=ReportVersion.Source.IMPORT, late=False,
+                receipt_number=rules.receipt_number(row.year, report["id"], number), receiving_body_id=body_id,
+                **rules.flat_values(content),
+            ))
+        ReportVersion.objects.bulk_create(versions, batch_size=BATCH)
+        version_ids = _version_ids([v.receipt_number for v in versions])
+        for version in versions:
+            version.pk = version_ids[version.receipt_number]
+        _foreign_rows(versions, keys)
+        _move_reports(reports, keys, versions, now)
+        _activity(keys, versions)
+        changes = []
+        for key, version in zip(keys, versions, strict=True):
+            report = reports[key]
+            changes.append(audit.Change("report_submit", services.VERSION_TYPE, str(version.pk), None, {
+                "receipt_number": version.receipt_number, "number": version.number, "kind": version.kind,
+                "content_hash": version.content_hash, "source": version.source, "late": version.late,
+                "submitted_at": version.submitted_at, "receiving_body": version.receiving_body_id,
+            }))
+            changes.append(audit.Change(
+                "report_submit", services.REPORT_TYPE, str(report["id"]),
+                _report_state(bin_of[key[0]], key[1], report["status"], report["version"], report["latest"]),
+                _report_state(bin_of[key[0]], key[1], rules.SUBMITTED, report["version"] + 1,
+                              version.receipt_number),
+            ))
+        audit.record_many(changes)
+
+
+def _reports_locked(keys: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+    """The reports of (organisation id, year) `keys` that exist, locked for this transaction."""
+    wanted = set(keys)
+    by_org: dict[int, set[int]] = {}
+    for org_id, year in keys:
+        by_org.setdefault(org_id, set()).add(year)
+    found = {}
+    for chunk in chunks(sorted(by_org)):
+        rows = (AnnualReport.objects.select_for_update().filter(organisation_id__in=chunk)
+                .values("id", "organisation_id", "year", "status", "version", "latest_id"))
+        for row in rows:
+            key = (row["organisation_id"], row["year"])
+            if key in wanted:
+                found[key] = row
+    receipts = {}
+    for chunk in chunks(sorted({row["latest_id"] for row in found.values() if row["latest_id"]})):
+        receipts.update(ReportVersion.objects.filter(pk__in=chunk).values_list("pk", "receipt_number"))
+    for row in found.values():
+        row["latest"] = receipts.get(row["latest_id"])
+    return found
+
+
+def _last_numbers(report_ids: list[int]) -> dict[int, int]:
+    numbers = {}
+    for chunk in chunks(sorted(set(report_ids))):
+        numbers.update(ReportVersion.objects.filter(report_id__in=chunk).values("report_id")
+                       .annotate(n=Max("number")).values_list("report_id", "n"))
+    return numbers
+
+
+def _version_ids(receipt_numbers: list[str]) -> dict[str, int]:
+    ids = {}
+    for chunk in chunks(receipt_numbers):
+        ids.update(ReportVersion.objects.filter(receipt_number__in=chunk).values_list("receipt_number", "pk"))
+    return ids
+
+
+def _foreign_rows(versions: list[ReportVersion], keys: list[tuple[int, int]]) -> None:
+    """The receipts and uses of foreign funding of each version (carried over from the previous one)."""
+    receipts, uses = [], []
+    for version, (org_id, year) in zip(versions, keys, strict=True):
+        for row in version.content.get("foreign_receipts") or []:
+            receipts.append(ForeignFundingReceipt(
+                version_id=version.pk, organisation_id=org_id, year=year, source_type=row["source_type"],
+                country=row["country"], amount_kzt=row["amount_kzt"],
+                received_on=dt.date.fromisoformat(row["received_on"]), purpose=row["purpose"]))
+        for row in version.content.get("foreign_uses") or []:
+            uses.append(ForeignFundingUse(
+                version_id=version.pk, organisation_id=org_id, year=year,
+                period_start=dt.date.fromisoformat(row["period_start"]),
+                period_end=dt.date.fromisoformat(row["period_end"]), amount_kzt=row["amount_kzt"],
+                direction_id=row["direction"]))
+    ForeignFundingReceipt.objects.bulk_create(receipts, batch_size=BATCH)
+    ForeignFundingUse.objects.bulk_create(uses, batch_size=BATCH)
+
+
+def _move_reports(reports: dict, keys: list[tuple[int, int]], versions: list[ReportVersion], now) -> None:
+    """Each report to submitted, its new version as the latest and the content as its draft, guarded
+    by the edit version read under lock (one parameterised UPDATE per report, sent with executemany)."""
+    meta = AnnualReport._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name) for name in ("status", "latest", "version", "draft", "updated_at")]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+    sql = (f"UPDATE {quote(meta.db_table)} SET {assignments} "
+           f"WHERE {quote(meta.pk.column)} = %s AND {quote(meta.get_field('version').column)} = %s")
+    draft_field = meta.get_field("draft")
+    params = []
+    for key, version in zip(keys, versions, strict=True):
+        report = reports[key]
+        params.append([rules.SUBMITTED, version.pk, report["version"] + 1,
+                       draft_field.get_db_prep_save(version.content, connection), now, report["id"],
+                       report["version"]])
+    with connection.cursor() as cursor:
+        for chunk in chunks(params, BATCH):
+            cursor.executemany(sql, chunk)
+    for chunk in chunks([(reports[key]["id"], reports[key]["version"] + 1) for key in keys]):
+        moved = AnnualReport.objects.filter(pk__in=[pk for pk, _version in chunk]).values_list("pk", "version")
+        if set(moved) != set(chunk):
+            raise Conflict(_CHANGED_DURING_IMPORT)
+
+
+def _activity(keys: list[tuple[int, int]], versions: list[ReportVersion]) -> None:
+    """The sign of activeness of each (organisation, year), as services.activity_recompute derives it: the
+    new version stands (it has no review yet)."""
     from qogam.reporting import services
 
     organisations = {}
-    for chunk in chunks(sorted({orgs[row.bin].id for row, _report in to_file})):
+    for chunk in chunks(sorted({org_id for org_id, _year in keys})):
         organisations.update(Organisation.objects.in_bulk(chunk))
-    filed = 0
-    try:
-        with transaction.atomic():
-            for row, report in to_file:
-                try:
-                    version = services.report_submit_content(
-                        actor=None, organisation=organisations[orgs[row.bin].id], year=row.year, content=report,
-                        source=ReportVersion.Source.IMPORT,
-                    )
-                except ValidationFailed as exc:
-                    for key, messages in (exc.fields or {"bin": [exc.message]}).items():
-                        result.errors.extend(Problem(row.number, _column_of(key), str(m)) for m in messages)
-                    continue
-                filed += version is not None
-            if result.errors:
-                raise _RolledBack
-    except _RolledBack:
-        result.created = 0
-        return
-    result.unchanged += result.created - filed
-    result.created = filed
+    signs = []
+    for (org_id, year), version in zip(keys, versions, strict=True):
+        shown = rules.activity_signs(version.content)
+        agreement = services.funding_agreement_active(organisations[org_id], year)
+        signs.append(ActivitySign(organisation_id=org_id, year=year, **shown, funding_agreement=agreement,
+                                  active=rules.is_active(shown) or agreement, version_id=version.pk))
+    ActivitySign.objects.bulk_create(
+        signs, batch_size=BATCH, update_conflicts=True, unique_fields=["organisation", "year"],
+        update_fields=[*rules.SIGN_FIELDS, "funding_agreement", "active", "version"],
+    )

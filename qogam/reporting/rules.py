@@ -10,6 +10,7 @@ declaration's `exemption.<condition>` and `note`.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import json
@@ -91,7 +92,8 @@ def due_date(
     31 March 2024, a Sunday, gives 1 April 2024. Pass `is_working` (the working-day calendar) to apply
     the shift; without it the calendar date itself is returned.
     """
-    due = dt.date(year + 1, month, day)
+    # A day beyond the month's end (a misconfigured 30 February) means the month's last day.
+    due = dt.date(year + 1, month, min(day, calendar.monthrange(year + 1, month)[1]))
     return next_working_day(due, is_working) if is_working is not None else due
 
 

@@ -20,8 +20,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.db.models.signals import pre_delete, pre_save
-from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -537,20 +535,3 @@ def _notify_reviewed(review_id: int) -> None:
         return "\n".join(str(line) for line in lines)
 
     send_in_language(recipients=recipients, subject=subject, body=body)
-
-
-# --- Immutability guards ------------------------------------------------------------------------------
-
-IMMUTABLE_MODELS = (ReportVersion, ReportReview, ForeignFundingReceipt, ForeignFundingUse)
-
-
-@receiver(pre_save)
-def _refuse_update(sender, instance, raw=False, **kwargs):
-    if sender in IMMUTABLE_MODELS and not raw and instance.pk is not None and not instance._state.adding:
-        raise PermissionDeniedError(_("Filed versions are never changed. A correction is filed as a new version."))
-
-
-@receiver(pre_delete)
-def _refuse_delete(sender, instance, **kwargs):
-    if sender in IMMUTABLE_MODELS:
-        raise PermissionDeniedError(_("Filed versions are never deleted. A correction is filed as a new version."))

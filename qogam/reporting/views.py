@@ -9,6 +9,7 @@ import io
 import re
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from qogam.accounts.permissions import is_authorised_body, represents
 from qogam.core.calendar import today as almaty_today
 from qogam.core.errors import Conflict, NotFound, PermissionDeniedError, ValidationFailed
 from qogam.registry import selectors as registry_selectors
-from qogam.reporting import forms, pdf, public, rules, selectors, services
+from qogam.reporting import forms, pdf, public, rules, selectors, services, xlsx
 from qogam.reporting.models import AnnualReport, ReportVersion
 
 PAGE_SIZE = 50
@@ -232,6 +233,62 @@ def report_form(request, pk):
 
     messages.success(request, _("The draft is saved."))
     return redirect("reporting:report_form", pk=report.pk)
+
+
+# --- The report as an Excel workbook ------------------------------------------------------------------
+
+
+@login_required
+def report_xlsx(request, pk):
+    """The XLSX template of this report, prefilled with the draft, labelled in the page's language."""
+    report = _report(request, pk)
+    response = HttpResponse(
+        xlsx.template_workbook(report.organisation, report.year, content=report.draft),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{xlsx.filename(report.organisation, report.year)}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_upload(request, pk):
+    """File a filled-in template: read and validated like the form; problems are shown at the fields
+    of the form and nothing is written; the same content as the latest filing files nothing new."""
+    report = _report(request, pk)
+    if not represents(request.user, report.organisation):
+        raise PermissionDenied(_("Only an approved representative of this organisation can file its report."))
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the filled-in XLSX file of this report, then upload it."))
+        return redirect("reporting:report_form", pk=report.pk)
+    data = upload.read(settings.QOGAM_MAX_UPLOAD_BYTES + 1)
+    content, problems = xlsx.read_workbook(data, organisation=report.organisation, year=report.year)
+    if not problems:
+        try:
+            filed = services.report_submit_content(
+                actor=request.user, organisation=report.organisation, year=report.year, content=content,
+                source=ReportVersion.Source.XLSX,
+            )
+        except ValidationFailed as exc:
+            problems = {key: list(values) for key, values in exc.fields.items()}
+        else:
+            if filed is None:
+                messages.info(request, _(
+                    "The workbook holds the same content as the latest filing, so nothing new was filed."))
+                return redirect("reporting:history", pk=report.pk)
+            messages.success(request, _("The report is filed from the workbook. Keep the receipt."))
+            return redirect("reporting:receipt", pk=filed.pk)
+    file_problems = problems.pop(xlsx.FILE, [])
+    raw = forms.raw_from_content(content)
+    notice = " ".join(file_problems) if file_problems else _(
+        "Nothing was filed: the workbook has errors. They are shown below at their fields, with the sheet and "
+        "cell they come from. Correct the workbook and upload it again, or correct the values here.")
+    context = _form_context(request, report, raw=raw, rows=forms.rows_for_content(raw),
+                            issues=None if file_problems else rules.Issues(errors=problems),
+                            notice=notice, notice_kind="error")
+    context["upload_open"] = True
+    return render(request, "reporting/report_form.html", context, status=400)
 
 
 # --- Exemption declaration ----------------------------------------------------------------------------

@@ -323,6 +323,75 @@ def test_returned_report_shows_the_reasons_on_the_form(client, org, rep, analyst
     assert "Returned for correction by the authorised body" in page and "Fix the payroll" in page
 
 
+# --- the report as an Excel workbook ------------------------------------------------------------------
+
+
+def upload(client, report, data: bytes, name="report.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(f"/en/reports/{report.pk}/upload/", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_download_the_template_prefilled_with_the_draft(client, org, rep):
+    report = opened(org, rep)
+    services.report_save_draft(actor=rep, report=report, expected_version=1, content=valid_content(YEAR, members=31))
+    login_verified(client, rep)
+    response = client.get(f"/en/reports/{report.pk}/report.xlsx")
+    assert response.status_code == 200
+    assert f'filename="report-{org.bin}-{YEAR}.xlsx"' in response["Content-Disposition"]
+    from qogam.reporting import xlsx
+
+    content, problems = xlsx.read_workbook(response.content, organisation=org, year=YEAR)
+    assert problems == {} and content["members"] == 31
+
+
+def test_upload_files_the_report_and_gives_the_receipt(client, org, rep, committee):
+    from qogam.reporting import xlsx
+
+    report = opened(org, rep)
+    login_verified(client, rep)
+    workbook = xlsx.template_workbook(org, YEAR, content=valid_content(YEAR))
+    response = upload(client, report, workbook)
+    version = ReportVersion.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/en/reports/versions/{version.pk}/receipt/"
+    assert version.source == "xlsx" and version.content == valid_content(YEAR)
+    response = upload(client, report, workbook)  # the same content again: nothing new is filed
+    assert response["Location"] == f"/en/reports/{report.pk}/history/" and ReportVersion.objects.count() == 1
+
+
+def test_upload_with_errors_shows_them_at_the_fields_and_files_nothing(client, org, rep):
+    from qogam.reporting import xlsx
+
+    report = opened(org, rep)
+    login_verified(client, rep)
+    response = upload(client, report, xlsx.template_workbook(org, YEAR, content=valid_content(YEAR, employees_women=9)))
+    assert response.status_code == 400
+    page = text_of(response)
+    women = page[page.index('id="f-employees_women"'):page.index('id="f-employees_with_disability"')]
+    assert "cannot exceed the total number of employees" in women and 'value="9"' in women
+    assert not ReportVersion.objects.exists()
+    response = upload(client, report, b"not a workbook", name="report.xlsx")
+    assert response.status_code == 400 and "Nothing was filed" not in text_of(response)
+    assert not ReportVersion.objects.exists()
+    other = OrganisationFactory()
+    response = upload(client, report, xlsx.template_workbook(other, YEAR, content=valid_content(YEAR)))
+    assert response.status_code == 400 and "not of this report" in text_of(response)
+
+
+def test_only_representatives_upload(client, org, rep, analyst):
+    from qogam.reporting import xlsx
+
+    report = opened(org, rep)
+    login_verified(client, analyst)
+    assert client.get(f"/en/reports/{report.pk}/report.xlsx").status_code == 200
+    response = upload(client, report, xlsx.template_workbook(org, YEAR, content=valid_content(YEAR)))
+    assert response.status_code == 403 and not ReportVersion.objects.exists()
+    client.logout()
+    login_verified(client, representative(OrganisationFactory()))
+    assert client.get(f"/en/reports/{report.pk}/report.xlsx").status_code == 404
+    assert upload(client, report, b"x").status_code == 404
+
+
 # --- receipts -------------------------------------------------------------------------------------------
 
 

@@ -434,3 +434,7 @@ def test_perturbing_foreign_income_fails_when_receipts_listed(content, delta):
 def test_subgroup_above_total_fails_at_that_field(content, key, extra):
     content[key] = content["employees"] + extra
     assert key in check(content).errors
+
+
+def test_due_day_beyond_the_month_end_is_the_last_day():
+    assert rules.due_date(2023, month=2, day=31) == dt.date(2024, 2, 29)
