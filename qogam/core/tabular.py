@@ -12,9 +12,11 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 XLSX_MAGIC = b"PK\x03\x04"
 FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet shows it
@@ -39,6 +41,38 @@ class Problem:
         if self.warning:
             return f"row {self.row}: {self.column}: warning: {self.message}"
         return f"row {self.row}: {self.column}: {self.message}"
+
+
+@dataclass
+class ImportOutcome:
+    """What an all-or-nothing import found and did. Each importer adds its own counts and summary."""
+
+    columns: ClassVar[Sequence[str]] = ()
+    rows: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({p.row for p in self.errors})
+
+    def problems(self) -> list[Problem]:
+        """Errors and warnings together, in the order of the file and of its columns."""
+        order = {c: i for i, c in enumerate(self.columns)}
+        return sorted(self.errors + self.warnings, key=lambda p: (p.row, order.get(p.column, -1), p.warning))
+
+    def rejected_summary(self) -> str:
+        return ngettext(
+            "%(rejected)d row was rejected; nothing was written. Correct the file and import it again.",
+            "%(rejected)d rows were rejected; nothing was written. Correct the file and import it again.",
+            self.rejected_rows,
+        ) % {"rejected": self.rejected_rows}
 
 
 def cell_text(value) -> tuple[str, bool]:

@@ -8,17 +8,17 @@ upserted by BIN; rows that would change nothing are not written and get no audit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from qogam.accounts.permissions import can_create_organisation
 from qogam.core import audit
 from qogam.core.errors import Conflict, PermissionDeniedError
-from qogam.core.tabular import XLSX_MAGIC, ImportFileError, Problem, read_rows  # noqa: F401 (re-exported)
+from qogam.core.tabular import XLSX_MAGIC, ImportFileError, ImportOutcome, Problem, read_rows  # noqa: F401 (re-exported)
 from qogam.core.tabular import cell_text as _cell
 from qogam.registry import rules
 from qogam.registry.models import Organisation
@@ -49,36 +49,15 @@ _CHUNK = 500
 
 
 @dataclass
-class ImportResult:
-    rows: int = 0
+class ImportResult(ImportOutcome):
+    columns = COLUMNS
     created: int = 0
     updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({p.row for p in self.errors})
-
-    def problems(self) -> list[Problem]:
-        """Errors and warnings together, in the order of the file."""
-        order = {c: i for i, c in enumerate(COLUMNS)}
-        return sorted(self.errors + self.warnings, key=lambda p: (p.row, order.get(p.column, -1), p.warning))
 
     def summary(self) -> str:
         counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "rows": self.rows}
         if not self.ok:
-            return ngettext(
-                "%(rejected)d row was rejected; nothing was written. Correct the file and import it again.",
-                "%(rejected)d rows were rejected; nothing was written. Correct the file and import it again.",
-                self.rejected_rows,
-            ) % {"rejected": self.rejected_rows}
+            return self.rejected_summary()
         if self.dry_run:
             return _(
                 "Dry run, nothing was written: %(rows)d rows are valid; %(created)d would be created, "

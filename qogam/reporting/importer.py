@@ -30,18 +30,26 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from qogam.core import audit
 from qogam.core.errors import Conflict
 from qogam.core.rules import identifier_problem
-from qogam.core.tabular import ImportFileError, Problem, cell_text, chunks, header_of, read_rows
+from qogam.core.tabular import (
+    ImportFileError,
+    ImportOutcome,
+    Problem,
+    cell_text,
+    chunks,
+    header_of,
+    read_rows,
+)
 from qogam.core.validators import bin_error_message
 from qogam.registry.models import Organisation
 from qogam.reporting import rules, schema
@@ -79,37 +87,16 @@ _OWN_RULE_KEYS = frozenset({"year", "employees", *AGE_BANDS, *AT_MOST_EMPLOYEES,
 
 
 @dataclass
-class ImportResult:
-    rows: int = 0
+class ImportResult(ImportOutcome):
+    columns = COLUMNS
     created: int = 0  # new versions (first filings and corrections)
-    unchanged: int = 0
-    dry_run: bool = False
     seconds: float = 0.0
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({p.row for p in self.errors})
-
-    def problems(self) -> list[Problem]:
-        """Errors and warnings together, in the order of the file and of its columns."""
-        order = {c: i for i, c in enumerate(COLUMNS)}
-        return sorted(self.errors + self.warnings, key=lambda p: (p.row, order.get(p.column, -1), p.warning))
 
     def summary(self) -> str:
         counts = {"rows": self.rows, "created": self.created, "unchanged": self.unchanged,
                   "warnings": len(self.warnings), "seconds": self.seconds}
         if not self.ok:
-            return ngettext(
-                "%(rejected)d row was rejected; nothing was written. Correct the file and import it again.",
-                "%(rejected)d rows were rejected; nothing was written. Correct the file and import it again.",
-                self.rejected_rows,
-            ) % {"rejected": self.rejected_rows}
+            return self.rejected_summary()
         if self.dry_run:
             return _(
                 "Dry run, nothing was written: %(rows)d rows are valid; %(created)d would be filed as new report "
