@@ -126,7 +126,6 @@ def organisation_rows(count: int, seed: int, regions: list[str]):
             "region_id": rng.choice(regions),
             "territorial_level": rng.choice(["local", "regional", "national"]) if form == "public_association" else "",
             "leader_gender": rng.choice(["f", "m", ""]),
-            "active_generated": rng.random() < 0.75,
             "search_key": search_key(name_ru, name_kk),
         }
 

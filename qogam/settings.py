@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "qogam.core.memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -104,13 +105,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers wait for the lock instead of failing with "database is locked".
+    # Concurrent writers wait for the lock instead of failing with "database is locked", queued on a
+    # file lock beside the database rather than in SQLite's sleeping busy handler (qogam.core.backends).
+    DATABASES["default"]["ENGINE"] = "qogam.core.backends.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("QOGAM_TEST_SQLITE_NAME") or None
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("QOGAM_TEST_SQLITE_NAME") or ":memory:"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

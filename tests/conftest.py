@@ -36,6 +36,9 @@ def _isolated_data(settings, tmp_path):
     settings.AXES_ENABLED = True
     # Tests hash many passwords; a fast hasher keeps them quick (production uses PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background work runs in the test, after the commit (core.tasks.enqueue); tests of the queue
+    # itself switch back to the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -266,7 +266,7 @@ def register(db):
         name_ru="Общественное объединение «Жастар»", name_kk="«Жастар» қоғамдық бірлестігі",
         legal_form_id="public_association", territorial_level="regional", branches=["710000000", "750000000"],
         directions=["sport", "youth"], email="info@zhastar.kz", phone="+7 727 000 00 00",
-        website="https://zhastar.kz", active_generated=True,
+        website="https://zhastar.kz",
     )
     for _ in range(26):  # more than one page
         OrganisationFactory()

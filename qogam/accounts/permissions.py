@@ -7,6 +7,7 @@ pages, and this layer refuses them again if some path forgets to.
 """
 
 from qogam.accounts.models import Representation, Role
+from qogam.core import memo
 
 AUTHORISED_BODY_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
 
@@ -49,11 +50,17 @@ def is_authorised_body(user) -> bool:
 
 
 def represents(user, organisation) -> bool:
+    """Whether `user` is an approved representative of `organisation` (asked once per request)."""
     if not has_full_session(user):
         return False
-    return Representation.objects.filter(
-        user=user, organisation=organisation, status=Representation.Status.APPROVED
-    ).exists()
+    organisation_id = getattr(organisation, "pk", organisation)
+    return memo.request_remember(
+        ("represents", user.pk, organisation_id),
+        lambda: Representation.objects.filter(
+            user_id=user.pk, organisation_id=organisation_id, status=Representation.Status.APPROVED
+        ).exists(),
+        depends_on=("accounts.Representation",),
+    )
 
 
 def can_create_organisation(user) -> bool:

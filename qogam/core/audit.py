@@ -8,7 +8,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 GENESIS = "0" * 64
@@ -112,21 +112,31 @@ def _actor_fields(actor):
 
 
 def record_many(changes: list[Change], *, actor=None) -> list:
-    """Append entries for `changes`, locking the head so concurrent writers cannot fork the chain."""
+    """Append entries for `changes`, locking the head so concurrent writers cannot fork the chain.
+
+    Part of the caller's transaction (no savepoint of its own): if the caller's writes roll back, so do
+    their entries. Plain SQL (core.sql): this runs behind every write of the system.
+    """
     from qogam.core.models import AuditEntry, AuditHead
+    from qogam.core.sql import insert_objects
 
     if not changes:
         return []
-    with transaction.atomic():
-        # The head row is the lock: PostgreSQL holds it FOR UPDATE until commit; SQLite runs every
-        # transaction IMMEDIATE (settings), so writers queue on the database lock.
-        head = AuditHead.objects.select_for_update().filter(id=1).first()
-        if head is None:
+    quote = connection.ops.quote_name
+    head_table = quote(AuditHead._meta.db_table)
+    # The head row is the lock: PostgreSQL holds it FOR UPDATE until commit; SQLite runs every
+    # transaction IMMEDIATE (settings), so writers queue on the database lock.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote('seq')}, {quote('hash')} FROM {head_table} WHERE {quote('id')} = 1{lock}")
+        row = cursor.fetchone()
+        if row is None:
             AuditHead.objects.get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
-            head = AuditHead.objects.select_for_update().get(id=1)
+            cursor.execute(f"SELECT {quote('seq')}, {quote('hash')} FROM {head_table} WHERE {quote('id')} = 1{lock}")
+            row = cursor.fetchone()
+        seq, prev = row
         actor_id, actor_name = _actor_fields(actor)
         now = timezone.now()
-        seq, prev = head.seq, head.hash
         entries = []
         for change in changes:
             seq += 1
@@ -144,9 +154,9 @@ def record_many(changes: list[Change], *, actor=None) -> list:
             digest = entry_hash(prev_hash=prev, **fields)
             entries.append(AuditEntry(prev_hash=prev, hash=digest, **fields))
             prev = digest
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
-        head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash"])
+        insert_objects(entries)
+        cursor.execute(f"UPDATE {head_table} SET {quote('seq')} = %s, {quote('hash')} = %s WHERE {quote('id')} = 1",
+                       [seq, prev])
         return entries
 
 

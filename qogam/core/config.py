@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qogam.core import memo
+
 _KINDS = (
     (bool, _("true or false")),
     (int, _("a whole number")),
@@ -24,12 +26,22 @@ def default(key: str):
         raise KeyError(f"unknown configurable parameter {key!r}") from None
 
 
-def get(key: str):
-    """The administrator's override of `key`, or its default. An unknown key raises KeyError."""
+def _overrides() -> dict:
     from qogam.core.models import Parameter
 
+    return dict(Parameter.objects.values_list("key", "value"))
+
+
+def overrides() -> dict:
+    """Every override, by key: remembered per process for a minute (core.memo); a save in the admin
+    takes effect at once in its own process and within a minute in the others."""
+    return memo.remember("core.parameters", _overrides, depends_on=("core.Parameter",))
+
+
+def get(key: str):
+    """The administrator's override of `key`, or its default. An unknown key raises KeyError."""
     fallback = default(key)
-    override = Parameter.objects.filter(key=key).values_list("value", flat=True).first()
+    override = overrides().get(key)
     return fallback if override is None else override
 
 

@@ -544,7 +544,6 @@ def generate(ctx: DemoContext) -> None:
                     registered_on=s.registered_on, status=s.status, liquidated_on=s.liquidated_on,
                     region_id=s.region, address=s.address, territorial_level=s.territorial_level,
                     leader_gender="f" if s.female_leader else "m", email=s.email, phone=s.phone, website=s.website,
-                    active_generated=s.active if s.form in ngo_forms else None,
                     search_key=search_key(s.name_ru, s.name_kk), version=1,
                 )
                 for s in chunk
@@ -557,6 +556,10 @@ def generate(ctx: DemoContext) -> None:
                 for s, org in zip(chunk, batch, strict=True)
             ])
     ctx.objects["organisations"] = organisations
+    # Which NGOs the demo means to be active: the reports generated next show it (reporting derives
+    # the sign of activeness from them); the register itself stores no such flag.
+    ctx.objects["activity_intent"] = {
+        org.pk: s.active for s, org in zip(specs, organisations, strict=True) if s.form in ngo_forms}
     ctx.count("organisations", len(organisations))
     ctx.count("NGOs not liquidated", sum(1 for s in specs if s.form in ngo_forms and s.status != "liquidated"))
     ctx.count("founders", sum(len(s.founders) + len(s.entity_founders) for s in specs))

@@ -7,8 +7,8 @@ organisation in the register reports for each year it existed in, up to its liqu
 Calibration (figures.csv, DOMAIN §2): about 75% of registered NGOs are active (book 2021: 73.5%;
 2023: about 18,000 of 23,335). An active organisation files a report that shows employees,
 volunteers, services or spending; an inactive one files a zero report or nothing at all. In the
-last closed year the generated activity of the register (`active_generated`) decides, so the
-derived share stays at 75%; earlier years drift from it a little, as organisations start and stop.
+last closed year the activity the register generator meant (`ctx.objects["activity_intent"]`)
+decides, so the derived share stays at 75%; earlier years drift from it a little, as organisations start and stop.
 Most NGOs are small: 0–10 employees paid 150–350 thousand tenge a month, a few volunteers, incomes
 of a few million tenge. Some file late, some are returned and corrected, a few in liquidation file
 an exemption declaration instead, and a few percent receive foreign funding.
@@ -31,7 +31,9 @@ from django.db.models import OuterRef, Subquery
 from qogam.core import audit
 from qogam.core.calendar import ALMATY, WorkingCalendar
 from qogam.core.models import LegalForm
+from qogam.core.sql import prepared
 from qogam.demo.context import DemoContext
+from qogam.demo.registry import ACTIVE_SHARE
 from qogam.registry.models import Founder, Organisation
 from qogam.reporting import rules, schema
 from qogam.reporting.models import (
@@ -157,13 +159,19 @@ def _organisations(ctx: DemoContext) -> list[Org]:
             legal.setdefault(org_id, []).append(bin_)
         else:
             individuals[org_id] = individuals.get(org_id, 0) + 1
+    # What the register generator meant; a database generated earlier: 75% of NGOs, by the seed.
+    intent = ctx.objects.get("activity_intent")
+    if intent is None:
+        rng = ctx.rng("reporting-intent")
+        intent = {o.pk: rng.random() < ACTIVE_SHARE for o in sorted(organisations, key=lambda o: o.pk)
+                  if o.legal_form_id in ngo_forms and o.status == Organisation.Status.REGISTERED}
     orgs = []
     for o in sorted(organisations, key=lambda o: o.pk):
         is_ngo = o.legal_form_id in ngo_forms
         orgs.append(Org(
             id=o.pk, bin=o.bin, form=o.legal_form_id, is_ngo=is_ngo, status=o.status,
             registered_on=o.registered_on, liquidated_on=o.liquidated_on, region=o.region_id,
-            active_now=bool(o.active_generated), directions=sorted(directions.get(o.pk, [])) or ["social_protection"],
+            active_now=bool(intent.get(o.pk)), directions=sorted(directions.get(o.pk, [])) or ["social_protection"],
             founders_individuals=individuals.get(o.pk, 0), founders_legal=sorted(set(legal.get(o.pk, []))),
         ))
     return orgs
@@ -627,19 +635,10 @@ def _insert(model, rows: list[dict]) -> list[int]:
     if not rows:
         return []
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    converted = {f.attname for f in fields if f.get_internal_type() in ("JSONField", "DateField", "DateTimeField")}
+    fields, values = prepared(model, rows)
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    defaults = {f.attname: f.get_default() for f in fields}
-    values = []
-    for row in rows:
-        line = []
-        for f in fields:
-            value = row.get(f.attname, defaults[f.attname])
-            line.append(f.get_db_prep_save(value, connection) if f.attname in converted else value)
-        values.append(line)
     before = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -658,10 +657,9 @@ def _insert(model, rows: list[dict]) -> list[int]:
 
 
 def _write(plans: list[Plan], *, analyst_id, receiving_body_id) -> None:
-    from qogam.reporting.services import funding_agreement_active
+    from qogam.reporting.services import store_signs
 
     now = dt.datetime.now(dt.UTC)
-    organisations: dict[int, Organisation] = {}
     for start in range(0, len(plans), BATCH):
         chunk = plans[start:start + BATCH]
         report_ids = _insert(AnnualReport, [
@@ -720,15 +718,9 @@ def _write(plans: list[Plan], *, analyst_id, receiving_body_id) -> None:
             if not plan.versions:
                 continue
             standing = _standing(plan)
-            shown = (rules.activity_signs(standing.content) if standing and standing.kind == ReportVersion.Kind.REPORT
-                     else dict.fromkeys(rules.SIGN_FIELDS, False))
-            if plan.org.id not in organisations:
-                organisations[plan.org.id] = Organisation(pk=plan.org.id, bin=plan.org.bin)
-            agreement = funding_agreement_active(organisations[plan.org.id], plan.year)
-            signs.append({"organisation_id": plan.org.id, "year": plan.year, **shown, "funding_agreement": agreement,
-                          "active": rules.is_active(shown) or agreement,
-                          "version_id": row_of[id(standing)]["id"] if standing else None})
-        _insert(ActivitySign, signs)
+            signs.append((plan.org.id, plan.year, standing.kind if standing else None,
+                          standing.content if standing else None, row_of[id(standing)]["id"] if standing else None))
+        store_signs(signs)
 
         audit.record_many([
             audit.Change("report_generate", REPORT_TYPE, str(report_id), None, {
@@ -744,15 +736,6 @@ def _write(plans: list[Plan], *, analyst_id, receiving_body_id) -> None:
         ])
 
 
-def _derived_activity(ngo_ids: list[int], year: int) -> None:
-    """`Organisation.active_generated` follows the derived sign of the last closed year (issue 3)."""
-    active = set(ActivitySign.objects.filter(year=year, active=True).values_list("organisation_id", flat=True))
-    for start in range(0, len(ngo_ids), BATCH):
-        chunk = ngo_ids[start:start + BATCH]
-        Organisation.objects.filter(pk__in=[i for i in chunk if i in active]).update(active_generated=True)
-        Organisation.objects.filter(pk__in=[i for i in chunk if i not in active]).update(active_generated=False)
-
-
 def generate(ctx: DemoContext) -> None:
     from qogam.reporting.services import receiving_body
 
@@ -763,13 +746,6 @@ def generate(ctx: DemoContext) -> None:
     body = receiving_body()
     with transaction.atomic():
         _write(plans, analyst_id=analyst.pk if analyst else None, receiving_body_id=body.pk if body else None)
-        _derived_activity([o.id for o in orgs if o.is_ngo], closed[-1])
-        if ctx.objects.get("organisations"):
-            active = set(ActivitySign.objects.filter(year=closed[-1], active=True)
-                         .values_list("organisation_id", flat=True))
-            for organisation in ctx.objects["organisations"]:
-                if organisation.active_generated is not None:
-                    organisation.active_generated = organisation.pk in active
     versions = sum(len(p.versions) for p in plans)
     ctx.count("annual reports", len(plans))
     ctx.count("report versions", versions)

@@ -61,10 +61,11 @@ def _organisations_for_ngo_user(ctx: DemoContext) -> list[Organisation]:
     """A registered, active public association (or fund) of Almaty with both names, and a second one."""
     rng = ctx.rng("users")
     organisations = [o for o in ctx.objects.get("organisations", []) if o.status == Organisation.Status.REGISTERED]
+    intent = ctx.objects.get("activity_intent", {})
     preferences = (
-        lambda o: o.region_id == ALMATY and o.legal_form_id == "public_association" and o.active_generated
+        lambda o: o.region_id == ALMATY and o.legal_form_id == "public_association" and intent.get(o.pk)
         and o.name_ru and o.name_kk and o.email,
-        lambda o: o.legal_form_id in ("public_association", "public_fund") and o.active_generated,
+        lambda o: o.legal_form_id in ("public_association", "public_fund") and intent.get(o.pk),
         lambda o: True,
     )
     chosen: list[Organisation] = []

@@ -276,13 +276,13 @@ class OrganisationAdmin(_ServiceErrorsMixin, admin.ModelAdmin):
     list_select_related = ["legal_form", "region"]
     search_fields = ["name_ru", "name_kk", "bin"]
     filter_horizontal = ["branch_regions", "directions"]
-    readonly_fields = ["version", "active_generated", "created_at", "updated_at"]
+    readonly_fields = ["version", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["bin", "name_ru", "name_kk", "legal_form", "registered_on", "status", "liquidated_on"]}),
         (gettext_lazy("Location and level"), {"fields": ["region", "address", "territorial_level", "branch_regions"]}),
         (gettext_lazy("Charter"), {"fields": ["directions"]}),
         (gettext_lazy("Contacts"), {"fields": ["email", "phone", "website"]}),
-        (gettext_lazy("Statistics"), {"fields": ["leader_gender", "active_generated"]}),
+        (gettext_lazy("Statistics"), {"fields": ["leader_gender"]}),
         (gettext_lazy("Record"), {"fields": ["version", "created_at", "updated_at", "expected_version"]}),
     ]
 

@@ -77,7 +77,7 @@ def _report(request, pk) -> AnnualReport:
 
 
 def _receipt_data(version: ReportVersion) -> dict:
-    data = public.public_receipt(version.receipt_number)
+    data = public.receipt_payload(version)
     data["id"] = version.pk
     return data
 

@@ -28,17 +28,14 @@ filed version when the totals they must match are unchanged, so an import never 
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qogam.core import audit
 from qogam.core.errors import Conflict
 from qogam.core.rules import identifier_problem
 from qogam.core.tabular import (
@@ -54,10 +51,7 @@ from qogam.core.validators import bin_error_message
 from qogam.registry.models import Organisation
 from qogam.reporting import rules, schema
 from qogam.reporting.models import (
-    ActivitySign,
     AnnualReport,
-    ForeignFundingReceipt,
-    ForeignFundingUse,
     ReportVersion,
 )
 
@@ -408,180 +402,50 @@ _CHANGED_DURING_IMPORT = gettext_lazy(
 )
 
 
-def _report_state(org_bin: str, year: int, status: str, version: int, latest: str | None) -> dict:
-    """The audit shape of a report's state, as services record it."""
-    return {"organisation": org_bin, "year": year, "status": status, "version": version, "latest": latest}
-
-
 def _file(to_file: list[tuple[_Row, dict]], orgs: dict[str, _Org], latest_ids: dict) -> None:
-    """File every report in one transaction, in bulk: what `services.report_submit_content` does for one
-    report (open the report when needed, a new immutable version, the report moved to submitted with
-    the content as its draft, the sign of activeness, the audit entries), for tens of thousands.
+    """File every report in one transaction through the one write path, `services.file_all`: reports
+    opened where needed, then for each a new immutable version, the report moved to submitted with the
+    content as its draft, the sign of activeness and the audit entries, in bulk.
 
     A migration import is never late (the date of the original filing is unknown) and sends no notices.
     """
     from qogam.reporting import services
-    from qogam.reporting.selectors import due_on
 
-    now = timezone.now()
-    body = services.receiving_body()
-    body_id = body.pk if body else None
     keys = [(orgs[row.bin].id, row.year) for row, _report in to_file]
     bin_of = {orgs[row.bin].id: row.bin for row, _report in to_file}
-    due = {year: due_on(year) for year in sorted({year for _org, year in keys})}
-
+    now = timezone.now()
     with transaction.atomic():
-        reports = _reports_locked(keys)
-        if any(reports[key]["latest_id"] != latest_ids.get(key) for key in keys if key in reports):
+        reports = _reports(keys)
+        if any(reports[key].latest_id != latest_ids.get(key) for key in keys if key in reports):
             raise Conflict(_CHANGED_DURING_IMPORT)
         missing = [key for key in keys if key not in reports]
         if missing:
-            AnnualReport.objects.bulk_create(
-                [AnnualReport(organisation_id=org_id, year=year, draft=schema.empty_content(), due_on=due[year])
-                 for org_id, year in missing], batch_size=BATCH)
-            created = _reports_locked(missing)
-            if len(created) != len(missing):
+            services.reports_open_all([(org_id, bin_of[org_id], year) for org_id, year in missing])
+            reports.update(_reports(missing))
+            if any(key not in reports for key in missing):
                 raise Conflict(_CHANGED_DURING_IMPORT)
-            reports.update(created)
-            audit.record_many([
-                audit.Change("report_open", services.REPORT_TYPE, str(created[key]["id"]), None,
-                             {"organisation": bin_of[key[0]], "year": key[1], "due_on": due[key[1]]})
-                for key in missing
-            ])
-        numbers = _last_numbers([reports[key]["id"] for key in keys])
-        versions = []
-        for (row, content), key in zip(to_file, keys, strict=True):
-            report = reports[key]
-            if not rules.can_transition(report["status"], rules.SUBMITTED):
-                raise Conflict(_CHANGED_DURING_IMPORT)
-            number = numbers.get(report["id"], 0) + 1
-            versions.append(ReportVersion(
-                report_id=report["id"], number=number, kind=ReportVersion.Kind.REPORT, content=content,
-                content_hash=rules.content_hash(content), submitted_at=now, submitted_by=None,
-                source=ReportVersion.Source.IMPORT, late=False,
-                receipt_number=rules.receipt_number(row.year, report["id"], number), receiving_body_id=body_id,
-                **rules.flat_values(content),
-            ))
-        ReportVersion.objects.bulk_create(versions, batch_size=BATCH)
-        version_ids = _version_ids([v.receipt_number for v in versions])
-        for version in versions:
-            version.pk = version_ids[version.receipt_number]
-        _foreign_rows(versions, keys)
-        _move_reports(reports, keys, versions, now)
-        _activity(keys, versions)
-        changes = []
-        for key, version in zip(keys, versions, strict=True):
-            report = reports[key]
-            changes.append(audit.Change("report_submit", services.VERSION_TYPE, str(version.pk), None, {
-                "receipt_number": version.receipt_number, "number": version.number, "kind": version.kind,
-                "content_hash": version.content_hash, "source": version.source, "late": version.late,
-                "submitted_at": version.submitted_at, "receiving_body": version.receiving_body_id,
-            }))
-            changes.append(audit.Change(
-                "report_submit", services.REPORT_TYPE, str(report["id"]),
-                _report_state(bin_of[key[0]], key[1], report["status"], report["version"], report["latest"]),
-                _report_state(bin_of[key[0]], key[1], rules.SUBMITTED, report["version"] + 1,
-                              version.receipt_number),
-            ))
-        audit.record_many(changes)
+        latest = services.latest_versions([reports[key].pk for key in keys])
+        filings = [
+            services.prepare(report=reports[key], organisation_bin=row.bin, kind=ReportVersion.Kind.REPORT,
+                             content=content, source=ReportVersion.Source.IMPORT, draft=content, submitted_at=now,
+                             late=False, latest=latest.get(reports[key].pk, {}))
+            for (row, content), key in zip(to_file, keys, strict=True)
+        ]
+        try:
+            services.file_all(filings, actor=None)
+        except Conflict as exc:
+            raise Conflict(_CHANGED_DURING_IMPORT) from exc
 
 
-def _reports_locked(keys: list[tuple[int, int]]) -> dict[tuple[int, int], dict]:
-    """The reports of (organisation id, year) `keys` that exist, locked for this transaction."""
+def _reports(keys: list[tuple[int, int]]) -> dict[tuple[int, int], AnnualReport]:
+    """The reports of (organisation id, year) `keys` that exist, as read (the filing claims them)."""
     wanted = set(keys)
-    by_org: dict[int, set[int]] = {}
-    for org_id, year in keys:
-        by_org.setdefault(org_id, set()).add(year)
+    by_org = sorted({org_id for org_id, _year in keys})
     found = {}
-    for chunk in chunks(sorted(by_org)):
-        rows = (AnnualReport.objects.select_for_update().filter(organisation_id__in=chunk)
-                .values("id", "organisation_id", "year", "status", "version", "latest_id"))
-        for row in rows:
-            key = (row["organisation_id"], row["year"])
+    for chunk in chunks(by_org):
+        for report in AnnualReport.objects.filter(organisation_id__in=chunk).only(
+                "id", "organisation_id", "year", "status", "version", "due_on", "latest_id"):
+            key = (report.organisation_id, report.year)
             if key in wanted:
-                found[key] = row
-    receipts = {}
-    for chunk in chunks(sorted({row["latest_id"] for row in found.values() if row["latest_id"]})):
-        receipts.update(ReportVersion.objects.filter(pk__in=chunk).values_list("pk", "receipt_number"))
-    for row in found.values():
-        row["latest"] = receipts.get(row["latest_id"])
+                found[key] = report
     return found
-
-
-def _last_numbers(report_ids: list[int]) -> dict[int, int]:
-    numbers = {}
-    for chunk in chunks(sorted(set(report_ids))):
-        numbers.update(ReportVersion.objects.filter(report_id__in=chunk).values("report_id")
-                       .annotate(n=Max("number")).values_list("report_id", "n"))
-    return numbers
-
-
-def _version_ids(receipt_numbers: list[str]) -> dict[str, int]:
-    ids = {}
-    for chunk in chunks(receipt_numbers):
-        ids.update(ReportVersion.objects.filter(receipt_number__in=chunk).values_list("receipt_number", "pk"))
-    return ids
-
-
-def _foreign_rows(versions: list[ReportVersion], keys: list[tuple[int, int]]) -> None:
-    """The receipts and uses of foreign funding of each version (carried over from the previous one)."""
-    receipts, uses = [], []
-    for version, (org_id, year) in zip(versions, keys, strict=True):
-        for row in version.content.get("foreign_receipts") or []:
-            receipts.append(ForeignFundingReceipt(
-                version_id=version.pk, organisation_id=org_id, year=year, source_type=row["source_type"],
-                country=row["country"], amount_kzt=row["amount_kzt"],
-                received_on=dt.date.fromisoformat(row["received_on"]), purpose=row["purpose"]))
-        for row in version.content.get("foreign_uses") or []:
-            uses.append(ForeignFundingUse(
-                version_id=version.pk, organisation_id=org_id, year=year,
-                period_start=dt.date.fromisoformat(row["period_start"]),
-                period_end=dt.date.fromisoformat(row["period_end"]), amount_kzt=row["amount_kzt"],
-                direction_id=row["direction"]))
-    ForeignFundingReceipt.objects.bulk_create(receipts, batch_size=BATCH)
-    ForeignFundingUse.objects.bulk_create(uses, batch_size=BATCH)
-
-
-def _move_reports(reports: dict, keys: list[tuple[int, int]], versions: list[ReportVersion], now) -> None:
-    """Each report to submitted, its new version as the latest and the content as its draft, guarded
-    by the edit version read under lock (one parameterised UPDATE per report, sent with executemany)."""
-    meta = AnnualReport._meta
-    quote = connection.ops.quote_name
-    columns = [meta.get_field(name) for name in ("status", "latest", "version", "draft", "updated_at")]
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in columns)
-    sql = (f"UPDATE {quote(meta.db_table)} SET {assignments} "
-           f"WHERE {quote(meta.pk.column)} = %s AND {quote(meta.get_field('version').column)} = %s")
-    draft_field = meta.get_field("draft")
-    params = []
-    for key, version in zip(keys, versions, strict=True):
-        report = reports[key]
-        params.append([rules.SUBMITTED, version.pk, report["version"] + 1,
-                       draft_field.get_db_prep_save(version.content, connection), now, report["id"],
-                       report["version"]])
-    with connection.cursor() as cursor:
-        for chunk in chunks(params, BATCH):
-            cursor.executemany(sql, chunk)
-    for chunk in chunks([(reports[key]["id"], reports[key]["version"] + 1) for key in keys]):
-        moved = AnnualReport.objects.filter(pk__in=[pk for pk, _version in chunk]).values_list("pk", "version")
-        if set(moved) != set(chunk):
-            raise Conflict(_CHANGED_DURING_IMPORT)
-
-
-def _activity(keys: list[tuple[int, int]], versions: list[ReportVersion]) -> None:
-    """The sign of activeness of each (organisation, year), as services.activity_recompute derives it: the
-    new version stands (it has no review yet)."""
-    from qogam.reporting import services
-
-    organisations = {}
-    for chunk in chunks(sorted({org_id for org_id, _year in keys})):
-        organisations.update(Organisation.objects.in_bulk(chunk))
-    signs = []
-    for (org_id, year), version in zip(keys, versions, strict=True):
-        shown = rules.activity_signs(version.content)
-        agreement = services.funding_agreement_active(organisations[org_id], year)
-        signs.append(ActivitySign(organisation_id=org_id, year=year, **shown, funding_agreement=agreement,
-                                  active=rules.is_active(shown) or agreement, version_id=version.pk))
-    ActivitySign.objects.bulk_create(
-        signs, batch_size=BATCH, update_conflicts=True, unique_fields=["organisation", "year"],
-        update_fields=[*rules.SIGN_FIELDS, "funding_agreement", "active", "version"],
-    )

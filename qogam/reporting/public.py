@@ -100,6 +100,11 @@ def public_receipt(number: str) -> dict | None:
     version = selectors.receipt_by_number(number)
     if version is None:
         return None
+    return receipt_payload(version)
+
+
+def receipt_payload(version: ReportVersion) -> dict:
+    """The public receipt of `version` (its report, organisation and receiving body loaded or cached)."""
     organisation = version.report.organisation
     body = version.receiving_body
     return {

@@ -123,8 +123,10 @@ def reports_visible_to(user) -> QuerySet[AnnualReport]:
 
 def report_for(user, pk: int) -> AnnualReport:
     """One report the user may open, or NotFound (never revealing another organisation's report)."""
-    report = reports_visible_to(user).filter(pk=pk).first()
-    if report is None:
+    # One row with its organisation (the latest version, wide with every figure of the report, is
+    # read only by those who show it), then the same rule as reports_visible_to.
+    report = next(iter(AnnualReport.objects.select_related("organisation").filter(pk=pk)[:1]), None)
+    if report is None or not (is_authorised_body(user) or represents(user, report.organisation)):
         raise NotFound(_("No such report, or you may not open it."))
     return report
 

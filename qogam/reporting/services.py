@@ -15,21 +15,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qogam.accounts.models import Representation
 from qogam.accounts.permissions import is_authorised_body, represents
-from qogam.core import audit, config
+from qogam.core import audit, config, memo
 from qogam.core.calendar import ALMATY
 from qogam.core.calendar import today as almaty_today
 from qogam.core.errors import Conflict, NotFound, PermissionDeniedError, ValidationFailed
 from qogam.core.models import Direction
+from qogam.core.sql import insert_objects, insert_rows, upsert_rows
+from qogam.core.tasks import enqueue
 from qogam.registry.models import Organisation, StateBody
 from qogam.reporting import rules, schema
 from qogam.reporting.models import (
@@ -45,13 +48,17 @@ logger = logging.getLogger(__name__)
 
 REPORT_TYPE = "reporting.annualreport"
 VERSION_TYPE = "reporting.reportversion"
+BATCH = 500
 
 
 # --- Helpers ------------------------------------------------------------------------------------------
 
 
-def direction_codes() -> set[str]:
-    return set(Direction.objects.values_list("code", flat=True))
+def direction_codes() -> frozenset[str]:
+    """The codes of the funding directions (reference data, remembered per process: core.memo)."""
+    return memo.remember("reporting.direction_codes",
+                         lambda: frozenset(Direction.objects.values_list("code", flat=True)),
+                         depends_on=("core.Direction",))
 
 
 def _year_bounds(organisation: Organisation) -> dict:
@@ -63,7 +70,13 @@ def _year_bounds(organisation: Organisation) -> dict:
 
 def receiving_body() -> StateBody | None:
     """The state body that receives reports: config `reporting.receiving_body_bin`, else the Committee on
-    Civil Society Affairs (a committee whose English name mentions civil society)."""
+    Civil Society Affairs (a committee whose English name mentions civil society). Remembered per
+    process (core.memo)."""
+    return memo.remember("reporting.receiving_body", _receiving_body,
+                         depends_on=("core.Parameter", "registry.StateBody"))
+
+
+def _receiving_body() -> StateBody | None:
     bin_ = (config.get("reporting.receiving_body_bin") or "").strip()
     if bin_:
         body = StateBody.objects.filter(bin=bin_).first()
@@ -196,86 +209,215 @@ def report_save_draft(*, actor, report: AnnualReport, expected_version: int, con
 
 
 # --- Filing -----------------------------------------------------------------------------------------------
+#
+# Every filing (the web form, the API, the XLSX upload, the migration import of tens of thousands of
+# rows) is written by `file_all`. A filing is prepared from the report as read, outside the
+# transaction (validation is the slow part), and claimed inside it with one
+# `UPDATE … WHERE id = ? AND version = ?`: if anyone moved the report since it was read, the claim
+# finds no row and the whole transaction is refused with `Conflict`. On PostgreSQL the claim also
+# locks the row until commit, so of two filings made from the same version exactly one is written.
 
 
-def _create_version(
-    *, actor, report: AnnualReport, kind: str, content: dict, source: str, submitted_at: dt.datetime | None = None,
-    late: bool | None = None,
-) -> ReportVersion:
-    """Inside the caller's transaction, on the locked report: the next immutable version and its rows."""
+@dataclass
+class Filing:
+    """One filing, prepared from the report as read: its state then, and what to file."""
+
+    report_id: int
+    organisation_id: int
+    organisation_bin: str
+    year: int
+    status: str
+    version: int  # the report's edit version when read: the claim's guard
+    last_number: int  # the number of its latest version, 0 before the first filing
+    last_receipt: str | None
+    kind: str
+    content: dict
+    source: str
+    submitted_at: dt.datetime
+    late: bool
+    draft: dict | None = None  # the report's new draft, when the filing replaces it
+
+    @property
+    def number(self) -> int:
+        return self.last_number + 1
+
+    def state(self, *, after: ReportVersion | None = None) -> dict:
+        """The audit shape of the report's state before the filing, or after it (with its version)."""
+        if after is None:
+            return {"organisation": self.organisation_bin, "year": self.year, "status": self.status,
+                    "version": self.version, "latest": self.last_receipt}
+        return {"organisation": self.organisation_bin, "year": self.year, "status": rules.SUBMITTED,
+                "version": self.version + 1, "latest": after.receipt_number}
+
+
+def latest_versions(report_ids) -> dict[int, dict]:
+    """The latest filed version of each report, by report id: number, receipt, kind and content hash."""
+    found = {}
+    ids = sorted(set(report_ids))
+    for start in range(0, len(ids), BATCH):
+        rows = (AnnualReport.objects.filter(pk__in=ids[start:start + BATCH], latest__isnull=False)
+                .values("pk", "latest__number", "latest__receipt_number", "latest__kind", "latest__content_hash"))
+        for row in rows:
+            found[row["pk"]] = {"number": row["latest__number"], "receipt": row["latest__receipt_number"],
+                                "kind": row["latest__kind"], "content_hash": row["latest__content_hash"]}
+    return found
+
+
+def prepare(
+    *, report: AnnualReport, organisation_bin: str, kind: str, content: dict, source: str,
+    draft: dict | None = None, submitted_at: dt.datetime | None = None, late: bool | None = None,
+    latest: dict | None = None,
+) -> Filing:
+    """A filing of `content` for `report` as read. `latest` is the report's entry of `latest_versions`
+    (read here when not given). Late when filed (Asia/Almaty) after the due date, unless `late` says."""
+    if latest is None and report.latest_id:
+        if AnnualReport._meta.get_field("latest").is_cached(report) and report.latest is not None:
+            latest = {"number": report.latest.number, "receipt": report.latest.receipt_number}
+        else:
+            latest = latest_versions([report.pk]).get(report.pk)
     now = submitted_at or timezone.now()
-    previous = report.versions.aggregate(n=Max("number"))["n"] or 0
-    number = previous + 1
     if late is None:
         late = rules.is_late(timezone.localtime(now, ALMATY).date(), report.due_on)
-    flat = rules.flat_values(content) if kind == ReportVersion.Kind.REPORT else {}
-    version = ReportVersion.objects.create(
-        report=report,
-        number=number,
-        kind=kind,
-        content=content,
-        content_hash=rules.content_hash(content),
-        submitted_at=now,
-        submitted_by=actor if getattr(actor, "pk", None) else None,
-        source=source,
-        late=late,
-        receipt_number=rules.receipt_number(report.year, report.pk, number),
-        receiving_body=receiving_body(),
-        **flat,
+    return Filing(
+        report_id=report.pk, organisation_id=report.organisation_id, organisation_bin=organisation_bin,
+        year=report.year, status=report.status, version=report.version,
+        last_number=latest["number"] if latest else 0, last_receipt=latest["receipt"] if latest else None,
+        kind=kind, content=content, source=source, submitted_at=now, late=late, draft=draft,
     )
-    if kind == ReportVersion.Kind.REPORT:
-        ForeignFundingReceipt.objects.bulk_create([
-            ForeignFundingReceipt(
-                version=version, organisation_id=report.organisation_id, year=report.year,
-                source_type=row["source_type"], country=row["country"], amount_kzt=row["amount_kzt"],
-                received_on=dt.date.fromisoformat(row["received_on"]), purpose=row["purpose"],
-            )
-            for row in content.get("foreign_receipts") or []
-        ])
-        ForeignFundingUse.objects.bulk_create([
-            ForeignFundingUse(
-                version=version, organisation_id=report.organisation_id, year=report.year,
-                period_start=dt.date.fromisoformat(row["period_start"]),
-                period_end=dt.date.fromisoformat(row["period_end"]),
-                amount_kzt=row["amount_kzt"], direction_id=row["direction"],
-            )
-            for row in content.get("foreign_uses") or []
-        ])
-    return version
 
 
-def _file(*, actor, report: AnnualReport, expected_version: int | None, kind: str, content: dict, source: str,
-          action: str, draft: dict | None = None, submitted_at=None, late=None) -> ReportVersion:
-    """Lock, check the version and the transition, write the version, move the report, audit, notify."""
-    current = (
-        _locked(report, expected_version) if expected_version is not None
-        else AnnualReport.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=report.pk)
-    )
-    if not rules.can_transition(current.status, rules.SUBMITTED):
-        raise Conflict(_("This report cannot be filed in its current status (%(status)s).")
-                       % {"status": current.get_status_display()})
-    before = _report_state(current)
-    version = _create_version(actor=actor, report=current, kind=kind, content=content, source=source,
-                              submitted_at=submitted_at, late=late)
-    fields = {"status": rules.SUBMITTED, "latest": version, "version": F("version") + 1,
-              "updated_at": timezone.now()}
-    if draft is not None:
-        fields["draft"] = draft
-    updated = AnnualReport.objects.filter(pk=current.pk, version=current.version).update(**fields)
-    if updated != 1:
-        raise Conflict()
-    current.refresh_from_db()
-    activity_recompute(organisation=current.organisation, year=current.year)
-    audit.record_many([
-        audit.Change(action, VERSION_TYPE, str(version.pk), None, {
+def _claim(filings: list[Filing], now: dt.datetime) -> None:
+    """Move each report to submitted and bump its edit version, if it is still at the version read."""
+    meta = AnnualReport._meta
+    quote = connection.ops.quote_name
+    column = {name: quote(meta.get_field(name).column) for name in ("status", "version", "updated_at", "draft")}
+    draft_field = meta.get_field("draft")
+    for with_draft in (False, True):
+        group = [f for f in filings if (f.draft is not None) == with_draft]
+        if not group:
+            continue
+        sets = f"{column['status']} = %s, {column['version']} = {column['version']} + 1, {column['updated_at']} = %s"
+        if with_draft:
+            sets += f", {column['draft']} = %s"
+        sql = (f"UPDATE {quote(meta.db_table)} SET {sets} "
+               f"WHERE {quote(meta.pk.column)} = %s AND {column['version']} = %s")
+        params = []
+        for f in group:
+            values = [rules.SUBMITTED, now]
+            if with_draft:
+                values.append(draft_field.get_db_prep_save(f.draft, connection))
+            params.append([*values, f.report_id, f.version])
+        with connection.cursor() as cursor:
+            claimed = 0
+            for start in range(0, len(params), BATCH):
+                cursor.executemany(sql, params[start:start + BATCH])
+                claimed += cursor.rowcount
+        if claimed != len(group):
+            raise Conflict()
+
+
+def _set_latest(pairs: list[tuple[int, int]]) -> None:
+    """Point each report (id) at its new latest version (id)."""
+    meta = AnnualReport._meta
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('latest').column)} = %s "
+           f"WHERE {quote(meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), BATCH):
+            cursor.executemany(sql, [[version_id, report_id] for report_id, version_id in pairs[start:start + BATCH]])
+
+
+def _foreign_rows(filings: list[Filing], versions: list[ReportVersion]) -> None:
+    """The receipts and uses of foreign funding of each filed report, for the register."""
+    receipts, uses = [], []
+    for f, version in zip(filings, versions, strict=True):
+        if f.kind != ReportVersion.Kind.REPORT:
+            continue
+        for row in f.content.get("foreign_receipts") or []:
+            receipts.append({
+                "version_id": version.pk, "organisation_id": f.organisation_id, "year": f.year,
+                "source_type": row["source_type"], "country": row["country"], "amount_kzt": row["amount_kzt"],
+                "received_on": dt.date.fromisoformat(row["received_on"]), "purpose": row["purpose"]})
+        for row in f.content.get("foreign_uses") or []:
+            uses.append({
+                "version_id": version.pk, "organisation_id": f.organisation_id, "year": f.year,
+                "period_start": dt.date.fromisoformat(row["period_start"]),
+                "period_end": dt.date.fromisoformat(row["period_end"]), "amount_kzt": row["amount_kzt"],
+                "direction_id": row["direction"]})
+    insert_rows(ForeignFundingReceipt, receipts)
+    insert_rows(ForeignFundingUse, uses)
+
+
+def file_all(filings: list[Filing], *, actor, action: str = "report_submit") -> list[ReportVersion]:
+    """Write `filings` inside the caller's transaction; the versions, in the order given.
+
+    For each: the claim (else `Conflict`, and the caller's transaction rolls back), the next immutable
+    version with its receipt, the foreign-funding rows, the report's latest version, the sign of
+    activeness (a new version stands: it has no review yet), two hash-chained audit entries, and, unless
+    it came from the migration import, a notice queued in the same transaction.
+    """
+    if not filings:
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("file_all runs inside a transaction")
+    for f in filings:
+        if not rules.can_transition(f.status, rules.SUBMITTED):
+            raise Conflict(_("This report cannot be filed in its current status (%(status)s).")
+                           % {"status": AnnualReport.Status(f.status).label})
+    now = timezone.now()
+    _claim(sorted(filings, key=lambda f: f.report_id), now)
+    body = receiving_body()
+    submitted_by = actor if getattr(actor, "pk", None) else None
+    versions = [
+        ReportVersion(
+            report_id=f.report_id, number=f.number, kind=f.kind, content=f.content,
+            content_hash=rules.content_hash(f.content), submitted_at=f.submitted_at, submitted_by=submitted_by,
+            source=f.source, late=f.late, receipt_number=rules.receipt_number(f.year, f.report_id, f.number),
+            receiving_body=body,
+            **(rules.flat_values(f.content) if f.kind == ReportVersion.Kind.REPORT else {}),
+        )
+        for f in filings
+    ]
+    insert_objects(versions)
+    _set_latest([(f.report_id, v.pk) for f, v in zip(filings, versions, strict=True)])
+    _foreign_rows(filings, versions)
+    store_signs([(f.organisation_id, f.year, f.kind, f.content, v.pk)
+                 for f, v in zip(filings, versions, strict=True)])
+    changes = []
+    for f, version in zip(filings, versions, strict=True):
+        changes.append(audit.Change(action, VERSION_TYPE, str(version.pk), None, {
             "receipt_number": version.receipt_number, "number": version.number, "kind": version.kind,
             "content_hash": version.content_hash, "source": version.source, "late": version.late,
             "submitted_at": version.submitted_at, "receiving_body": version.receiving_body_id,
-        }),
-        audit.Change(action, REPORT_TYPE, str(current.pk), before, _report_state(current)),
-    ], actor=actor)
-    transaction.on_commit(lambda: _notify_filed(version.pk))
+        }))
+        changes.append(audit.Change(action, REPORT_TYPE, str(f.report_id), f.state(), f.state(after=version)))
+    for f, version in zip(filings, versions, strict=True):
+        if f.source != ReportVersion.Source.IMPORT:
+            from qogam.reporting.tasks import send_filing_notice
+
+            enqueue(send_filing_notice, version.pk)
+    audit.record_many(changes, actor=actor)  # last: the chain's head is locked until the commit
+    return versions
+
+
+def _file_one(*, actor, report: AnnualReport, filing: Filing, action: str) -> ReportVersion:
+    """File one prepared filing in its own transaction and bring `report` (in memory) up to date."""
+    with transaction.atomic():
+        [version] = file_all([filing], actor=actor, action=action)
+    report.status, report.version, report.latest = rules.SUBMITTED, filing.version + 1, version
+    if filing.draft is not None:
+        report.draft = filing.draft
+    version.report = report
     return version
+
+
+def _as_read(report: AnnualReport, expected_version: int) -> AnnualReport:
+    """`report` if it is at `expected_version`, else the stored report if that is; else `Conflict`."""
+    if report.version != expected_version:
+        report.refresh_from_db()
+        if report.version != expected_version:
+            raise Conflict()
+    return report
 
 
 def _validated(report: AnnualReport, content: dict) -> dict:
@@ -301,14 +443,11 @@ def report_submit(*, actor, report: AnnualReport, expected_version: int, source:
     """
     _require_representative(actor, report.organisation, _(
         "Only an approved representative of this organisation can submit its report."))
-    with transaction.atomic():
-        current = _locked(report, expected_version)
-        content = _validated(current, current.draft or {})
-        version = _file(actor=actor, report=current, expected_version=expected_version,
-                        kind=ReportVersion.Kind.REPORT, content=content, source=source, action="report_submit",
-                        draft=content)
-    report.refresh_from_db()
-    return version
+    report = _as_read(report, expected_version)
+    content = _validated(report, report.draft or {})
+    filing = prepare(report=report, organisation_bin=report.organisation.bin, kind=ReportVersion.Kind.REPORT,
+                     content=content, source=source, draft=content)
+    return _file_one(actor=actor, report=report, filing=filing, action="report_submit")
 
 
 def exemption_submit(*, actor, report: AnnualReport, expected_version: int, declaration: dict) -> ReportVersion:
@@ -321,23 +460,22 @@ def exemption_submit(*, actor, report: AnnualReport, expected_version: int, decl
     for key, messages in issues.errors.items():
         errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
     _raise_if_errors(errors)
-    with transaction.atomic():
-        version = _file(actor=actor, report=report, expected_version=expected_version,
-                        kind=ReportVersion.Kind.EXEMPTION, content=normalised, source=ReportVersion.Source.WEB,
-                        action="exemption_submit")
-    report.refresh_from_db()
-    return version
+    report = _as_read(report, expected_version)
+    filing = prepare(report=report, organisation_bin=report.organisation.bin, kind=ReportVersion.Kind.EXEMPTION,
+                     content=normalised, source=ReportVersion.Source.WEB)
+    return _file_one(actor=actor, report=report, filing=filing, action="exemption_submit")
 
 
 def report_submit_content(
     *, actor, organisation: Organisation, year: int, content: dict, source: str,
     submitted_at: dt.datetime | None = None,
 ) -> ReportVersion | None:
-    """File `content` for (organisation, year) in one step: the XLSX upload and the migration import.
+    """File `content` for (organisation, year) in one step: the XLSX upload (and a single filing by the
+    system, as the migration import does in bulk with `file_all`).
 
     Validates like `report_submit` (errors raise `ValidationFailed`, nothing written). Returns None
     and writes nothing when the latest version already holds this very content (same hash), so a
-    repeated import is idempotent. Otherwise the content also replaces the draft.
+    repeated upload is idempotent. Otherwise the content also replaces the draft.
 
     `actor=None` is the system (the command line). `submitted_at` (optional) dates the filing, for
     generated data; a migration import without it is never marked late, because the date of the
@@ -347,20 +485,48 @@ def report_submit_content(
         raise PermissionDeniedError(_(
             "Only an approved representative of this organisation or the authorised body can file its report."))
     _check_year_open(organisation, year)
-    with transaction.atomic():
-        report = AnnualReport.objects.filter(organisation=organisation, year=year).first()
-        if report is None:
-            report = _create_report(organisation, year, actor=actor)
-        report = AnnualReport.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=report.pk)
-        normalised = _validated(report, content)
-        latest = report.latest
-        if (latest is not None and latest.kind == ReportVersion.Kind.REPORT
-                and latest.content_hash == rules.content_hash(normalised)):
-            return None
-        late = False if (source == ReportVersion.Source.IMPORT and submitted_at is None) else None
-        return _file(actor=actor, report=report, expected_version=None, kind=ReportVersion.Kind.REPORT,
-                     content=normalised, source=source, action="report_submit", draft=normalised,
-                     submitted_at=submitted_at, late=late)
+    report = AnnualReport.objects.filter(organisation=organisation, year=year).first()
+    if report is None:
+        report = _create_report(organisation, year, actor=actor)
+    report.organisation = organisation
+    normalised = _validated(report, content)
+    latest = latest_versions([report.pk]).get(report.pk)
+    if (latest is not None and latest["kind"] == ReportVersion.Kind.REPORT
+            and latest["content_hash"] == rules.content_hash(normalised)):
+        return None
+    late = False if (source == ReportVersion.Source.IMPORT and submitted_at is None) else None
+    filing = prepare(report=report, organisation_bin=organisation.bin, kind=ReportVersion.Kind.REPORT,
+                     content=normalised, source=source, draft=normalised, submitted_at=submitted_at, late=late,
+                     latest=latest)
+    return _file_one(actor=actor, report=report, filing=filing, action="report_submit")
+
+
+def reports_open_all(keys: list[tuple[int, str, int]], *, actor=None) -> None:
+    """Open empty draft reports for (organisation id, BIN, year) `keys` in bulk, inside the caller's
+    transaction, as `report_open` does one by one (the migration import)."""
+    from qogam.reporting.selectors import due_on
+
+    due = {year: due_on(year) for year in sorted({year for _id, _bin, year in keys})}
+    created = AnnualReport.objects.bulk_create(
+        [AnnualReport(organisation_id=org_id, year=year, draft=schema.empty_content(), due_on=due[year])
+         for org_id, _bin, year in keys], batch_size=BATCH)
+    ids = {}
+    if any(r.pk is None for r in created):
+        for org_id, _bin, year in keys:
+            ids[(org_id, year)] = None
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start:start + BATCH]
+            for row in AnnualReport.objects.filter(organisation_id__in={k[0] for k in chunk}).values_list(
+                    "organisation_id", "year", "pk"):
+                if (row[0], row[1]) in ids:
+                    ids[(row[0], row[1])] = row[2]
+    else:
+        ids = {(r.organisation_id, r.year): r.pk for r in created}
+    audit.record_many([
+        audit.Change("report_open", REPORT_TYPE, str(ids[(org_id, year)]), None,
+                     {"organisation": bin_, "year": year, "due_on": due[year]})
+        for org_id, bin_, year in keys
+    ], actor=actor)
 
 
 # --- Review ---------------------------------------------------------------------------------------------
@@ -397,7 +563,9 @@ def report_review(*, actor, version: ReportVersion, decision: str, reasons: str 
                          {"receipt_number": version.receipt_number, "decision": decision, "reasons": reasons}),
             audit.Change("report_review", REPORT_TYPE, str(report.pk), before, _report_state(report)),
         ], actor=actor)
-        transaction.on_commit(lambda: _notify_reviewed(review.pk))
+        from qogam.reporting.tasks import send_review_notice
+
+        enqueue(send_review_notice, review.pk)
     version.report.refresh_from_db()
     return review
 
@@ -405,11 +573,10 @@ def report_review(*, actor, version: ReportVersion, decision: str, reasons: str 
 # --- Sign of activeness -------------------------------------------------------------------------------
 
 
-def funding_agreement_active(organisation: Organisation, year: int) -> bool:
-    """Whether the organisation held a state funding agreement (social order, grant, award) active in
-    `year`. The funding issue fills this in from its agreements; until then no agreement exists and
-    the answer is False."""
-    return False
+def funding_agreements_active(keys) -> set[tuple[int, int]]:
+    """Which (organisation id, year) `keys` held a state funding agreement (social order, grant, award)
+    active in the year. The funding issue fills this in from its agreements; until then none exist."""
+    return set()
 
 
 def effective_version(report: AnnualReport) -> ReportVersion | None:
@@ -422,29 +589,38 @@ def effective_version(report: AnnualReport) -> ReportVersion | None:
     return None
 
 
-def activity_recompute(*, organisation: Organisation, year: int) -> ActivitySign:
-    """Derive the sign of activeness for (organisation, year) and store it.
+def store_signs(rows: list[tuple[int, int, str | None, dict | None, int | None]]) -> list[dict]:
+    """Derive and store the sign of activeness of each (organisation id, year, kind, content, version id)
+    of the standing version (kind None: no version stands), in one upsert.
 
-    Active if the standing (latest submitted or accepted) report for the year shows employees,
-    volunteers, services or expenses above 0, or the organisation held a funding agreement active in
-    the year. An exemption declaration shows no activity.
+    Active if the standing report shows employees, volunteers, services or expenses above 0, or the
+    organisation held a funding agreement active in the year. An exemption declaration shows no activity.
     """
+    agreements = funding_agreements_active({(org_id, year) for org_id, year, *_rest in rows})
+    signs = []
+    for org_id, year, kind, content, version_id in rows:
+        if kind == ReportVersion.Kind.REPORT:
+            shown = rules.activity_signs(content)
+        else:
+            shown = {key: False for key in rules.SIGN_FIELDS}
+        agreement = (org_id, year) in agreements
+        signs.append({"organisation_id": org_id, "year": year, **shown, "funding_agreement": agreement,
+                      "active": rules.is_active(shown) or agreement, "version_id": version_id})
+    upsert_rows(ActivitySign, signs, unique=["organisation", "year"],
+                update=[*rules.SIGN_FIELDS, "funding_agreement", "active", "version"])
+    return signs
+
+
+def activity_recompute(*, organisation: Organisation, year: int) -> ActivitySign:
+    """Derive the sign of activeness for (organisation, year) from its standing version and store it."""
     report = AnnualReport.objects.filter(organisation=organisation, year=year).first()
     version = effective_version(report) if report is not None else None
-    if version is not None and version.kind == ReportVersion.Kind.REPORT:
-        signs = rules.activity_signs(version.content)
-    else:
-        signs = {key: False for key in rules.SIGN_FIELDS}
-    agreement = funding_agreement_active(organisation, year)
-    sign, _created = ActivitySign.objects.update_or_create(
-        organisation=organisation, year=year,
-        defaults={**signs, "funding_agreement": agreement, "active": rules.is_active(signs) or agreement,
-                  "version": version},
-    )
-    return sign
+    store_signs([(organisation.pk, year, version.kind if version else None, version.content if version else None,
+                  version.pk if version else None)])
+    return ActivitySign.objects.get(organisation=organisation, year=year)
 
 
-# --- Notices (after commit; a mail outage never undoes a filing) ------------------------------------
+# --- Notices (queued with the filing, sent by a worker; a mail outage never undoes a filing) ------------------------------------
 
 
 def representative_users(organisation_id: int):
@@ -474,7 +650,7 @@ def _when(moment: dt.datetime) -> str:
     return timezone.localtime(moment, ALMATY).strftime("%Y-%m-%d %H:%M:%S (Asia/Almaty)")
 
 
-def _notify_filed(version_id: int) -> None:
+def notify_filed(version_id: int) -> None:
     version = (ReportVersion.objects.select_related("report__organisation", "receiving_body")
                .filter(pk=version_id).first())
     if version is None:
@@ -512,7 +688,7 @@ def _notify_filed(version_id: int) -> None:
     send_in_language(recipients=recipients, subject=subject, body=body)
 
 
-def _notify_reviewed(review_id: int) -> None:
+def notify_reviewed(review_id: int) -> None:
     review = (ReportReview.objects.select_related("version__report__organisation").filter(pk=review_id).first())
     if review is None:
         return

@@ -41,7 +41,7 @@ def digest() -> str:
         rows.append([
             org.bin, org.name_ru, org.name_kk, org.legal_form_id, str(org.registered_on), org.status,
             str(org.liquidated_on), org.region_id, org.address, org.territorial_level, org.email, org.phone,
-            org.website, org.active_generated, org.leader_gender, org.leader.full_name,
+            org.website, org.leader_gender, org.leader.full_name,
             sorted(d.code for d in org.directions.all()), sorted(r.kato for r in org.branch_regions.all()),
             sorted([f.kind, f.bin, f.entity_name, f.full_name] for f in org.founders.all()),
         ])

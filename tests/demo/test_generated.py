@@ -122,14 +122,6 @@ def test_names_languages_activity_and_charters(demo, db):
     for org in orgs.annotate(n=Count("directions")):
         if org.legal_form.is_ngo:
             assert 1 <= org.n <= 4
-            assert org.active_generated is not None
-            if org.status != "registered":
-                assert org.active_generated is False
-        else:
-            assert org.active_generated is None
-    registered = orgs.filter(legal_form__is_ngo=True, status="registered")
-    share = registered.filter(active_generated=True).count() / registered.count()
-    assert 0.70 <= share <= 0.80
 
 
 def test_leaders_and_founders_are_stored_with_hashed_iins_only(demo, db):

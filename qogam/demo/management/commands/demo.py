@@ -2,6 +2,7 @@ import argparse
 import math
 import os
 import shlex
+import subprocess
 import sys
 import time
 
@@ -78,7 +79,16 @@ class Command(BaseCommand):
             # WhiteNoise serves the static files straight from the apps (WHITENOISE_USE_FINDERS), with
             # DEBUG off too; STATIC_ROOT only has to exist.
             os.makedirs(settings.STATIC_ROOT, exist_ok=True)
-            call_command("runserver", addrport, use_reloader=False)
+            # Background work (notices, exports) runs in a worker beside the server, as in production.
+            worker = subprocess.Popen([sys.executable, "-m", "qogam.cli", "db_worker", "--no-reload", "-v", "0"])
+            try:
+                call_command("runserver", addrport, use_reloader=False)
+            finally:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
 
     def _database(self) -> str:
         db = settings.DATABASES["default"]
