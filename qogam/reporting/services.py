@@ -510,18 +510,7 @@ def reports_open_all(keys: list[tuple[int, str, int]], *, actor=None) -> None:
     created = AnnualReport.objects.bulk_create(
         [AnnualReport(organisation_id=org_id, year=year, draft=schema.empty_content(), due_on=due[year])
          for org_id, _bin, year in keys], batch_size=BATCH)
-    ids = {}
-    if any(r.pk is None for r in created):
-        for org_id, _bin, year in keys:
-            ids[(org_id, year)] = None
-        for start in range(0, len(keys), BATCH):
-            chunk = keys[start:start + BATCH]
-            for row in AnnualReport.objects.filter(organisation_id__in={k[0] for k in chunk}).values_list(
-                    "organisation_id", "year", "pk"):
-                if (row[0], row[1]) in ids:
-                    ids[(row[0], row[1])] = row[2]
-    else:
-        ids = {(r.organisation_id, r.year): r.pk for r in created}
+    ids = {(r.organisation_id, r.year): r.pk for r in created}  # both engines return the new ids
     audit.record_many([
         audit.Change("report_open", REPORT_TYPE, str(ids[(org_id, year)]), None,
                      {"organisation": bin_, "year": year, "due_on": due[year]})
