@@ -149,3 +149,43 @@ def chunks(items: Sequence, size: int = 500):
     """`items` in slices of `size`, for queries with a bounded number of parameters."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class ImportCommand:
+    """The shape of every migration-import command (`qogam import-registry`, `qogam import-reports`):
+    read FILE (or standard input), run `run_import(content, dry_run)`, print each problem as
+    `row N: column: reason` on stderr and the summary on stdout; exit non-zero when nothing was written.
+
+    Mixed into a BaseCommand by each command, which sets `help` and `run_import`.
+    """
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a .csv (UTF-8) or .xlsx file; - reads standard input")
+        parser.add_argument("--dry-run", action="store_true", help="only validate; write nothing")
+
+    def run_import(self, content: bytes, dry_run: bool) -> ImportOutcome:
+        raise NotImplementedError
+
+    def handle(self, *args, file, dry_run, **options):
+        import sys
+        from pathlib import Path
+
+        from django.core.management.base import CommandError
+
+        from qogam.core.errors import QogamError
+
+        try:
+            content = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        except OSError as exc:
+            raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror}) from None
+        try:
+            result = self.run_import(content, dry_run)
+        except ImportFileError as exc:
+            raise CommandError(exc.message) from None
+        except QogamError as exc:
+            raise CommandError(str(exc.message)) from None
+        for problem in result.problems():
+            self.stderr.write(str(problem))
+        if not result.ok:
+            raise CommandError(result.summary())
+        self.stdout.write(result.summary())

@@ -109,6 +109,15 @@ def _check_year_open(organisation, year) -> None:
         raise ValidationFailed(fields=issues.errors)
 
 
+def _merged(errors: dict, more: dict) -> dict:
+    """`errors` (unreadable values, by field) with the rule errors `more` added, each message once."""
+    for key, messages in more.items():
+        for message in messages:
+            if message not in errors.get(key, []):
+                errors.setdefault(key, []).append(message)
+    return errors
+
+
 def _raise_if_errors(errors: dict) -> None:
     if errors:
         raise ValidationFailed(fields=errors)
@@ -427,11 +436,7 @@ def _validated(report: AnnualReport, content: dict) -> dict:
         normalised, year=report.year, today=almaty_today(), direction_codes=direction_codes(),
         **_year_bounds(report.organisation),
     )
-    for key, messages in issues.errors.items():
-        for message in messages:
-            if message not in errors.get(key, []):
-                errors.setdefault(key, []).append(message)
-    _raise_if_errors(errors)
+    _raise_if_errors(_merged(errors, issues.errors))
     return normalised
 
 
@@ -457,9 +462,7 @@ def exemption_submit(*, actor, report: AnnualReport, expected_version: int, decl
     normalised, errors = rules.normalise_exemption(declaration)
     issues = rules.validate_exemption(normalised, year=report.year, today=almaty_today(),
                                       **_year_bounds(report.organisation))
-    for key, messages in issues.errors.items():
-        errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
-    _raise_if_errors(errors)
+    _raise_if_errors(_merged(errors, issues.errors))
     report = _as_read(report, expected_version)
     filing = prepare(report=report, organisation_bin=report.organisation.bin, kind=ReportVersion.Kind.EXEMPTION,
                      content=normalised, source=ReportVersion.Source.WEB)
