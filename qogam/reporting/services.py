@@ -138,14 +138,14 @@ def _locked(report: AnnualReport, expected_version: int) -> AnnualReport:
     return current
 
 
+def _state(organisation_bin: str, year: int, status: str, version: int, latest: str | None) -> dict:
+    """The audit shape of a report's state."""
+    return {"organisation": organisation_bin, "year": year, "status": status, "version": version, "latest": latest}
+
+
 def _report_state(report: AnnualReport) -> dict:
-    return {
-        "organisation": report.organisation.bin,
-        "year": report.year,
-        "status": report.status,
-        "version": report.version,
-        "latest": report.latest.receipt_number if report.latest_id and report.latest else None,
-    }
+    latest = report.latest.receipt_number if report.latest_id and report.latest else None
+    return _state(report.organisation.bin, report.year, report.status, report.version, latest)
 
 
 # --- Opening and drafting -------------------------------------------------------------------------------
@@ -253,10 +253,8 @@ class Filing:
     def state(self, *, after: ReportVersion | None = None) -> dict:
         """The audit shape of the report's state before the filing, or after it (with its version)."""
         if after is None:
-            return {"organisation": self.organisation_bin, "year": self.year, "status": self.status,
-                    "version": self.version, "latest": self.last_receipt}
-        return {"organisation": self.organisation_bin, "year": self.year, "status": rules.SUBMITTED,
-                "version": self.version + 1, "latest": after.receipt_number}
+            return _state(self.organisation_bin, self.year, self.status, self.version, self.last_receipt)
+        return _state(self.organisation_bin, self.year, rules.SUBMITTED, self.version + 1, after.receipt_number)
 
 
 def latest_versions(report_ids) -> dict[int, dict]:
