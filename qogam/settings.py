@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qogam.accounts",
     "qogam.registry",
     "qogam.reporting",
+    "qogam.funding",
     "qogam.web",
     "qogam.demo",
 ]
@@ -237,4 +238,27 @@ QOGAM_DEFAULTS = {
     "reporting.reminder_days": [30, 7, 1],
     # BIN of the state body that receives the reports; blank: the Committee on Civil Society Affairs.
     "reporting.receiving_body_bin": "",
+    # The competition engine (issue 4; DOMAIN §4.2). Application window in calendar days.
+    "funding.window_min_days": 20,
+    "funding.window_max_days": 30,
+    # Grants last 1–3 years.
+    "funding.duration_min_months": 12,
+    "funding.duration_max_months": 36,
+    # Deadlines in working days: compliance check, expert evaluation, appeal.
+    "funding.compliance_working_days": 10,
+    "funding.evaluation_working_days": 15,
+    "funding.appeal_working_days": 5,
+    # The annual report for the last year whose deadline has passed must be filed to be admitted.
+    "funding.require_annual_report": True,
+    "funding.experts_per_application": 3,
+    "funding.justification_min_chars": 20,
+    # Strong disagreement: on a criterion the scores range over more than this share of the scale.
+    "funding.disagreement_threshold": "0.40",
+    # Funding down the ranking: skip an application that no longer fits; no partial funding.
+    "funding.skip_to_fit": True,
+    "funding.partial_funding": False,
+    "funding.spending_tolerance_percent": 10,
+    "funding.low_achievement": "0.5",
+    # Working days before an expert's or operator's deadline on which `qogam daily` reminds them.
+    "funding.reminder_working_days": 2,
 }

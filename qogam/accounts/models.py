@@ -9,13 +9,14 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("State-body official")
     OPERATOR = "operator", _("Grant operator staff")
     EXPERT = "expert", _("Expert")
+    COMMITTEE = "committee", _("Competition committee member")
     COUNCIL_SECRETARY = "council_secretary", _("Public council secretary")
     ANALYST = "analyst", _("Ministry analyst")
     ADMIN = "admin", _("Administrator")
 
 
 # Roles that act for the state: they sign in with a second factor (TOTP).
-STAFF_ROLES = frozenset({Role.OFFICIAL, Role.OPERATOR, Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.OFFICIAL, Role.OPERATOR, Role.COMMITTEE, Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN})
 
 
 class User(AbstractUser):
