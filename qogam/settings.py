@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qogam.registry",
     "qogam.reporting",
     "qogam.funding",
+    "qogam.opendata",
     "qogam.web",
     "qogam.demo",
 ]

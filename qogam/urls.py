@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("qogam.registry.api_urls")),
     path("api/accounts/", include("qogam.accounts.api_urls")),
     path("api/reports/", include("qogam.reporting.api_urls")),
+    path("api/funding/", include("qogam.funding.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -18,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("qogam.accounts.urls")),
     path("register/", include("qogam.registry.urls")),
     path("reports/", include("qogam.reporting.urls")),
+    path("funding/", include("qogam.funding.urls")),
+    path("open-data/", include("qogam.opendata.urls")),
     path("", include("qogam.web.urls")),
 )
 

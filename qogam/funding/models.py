@@ -396,6 +396,8 @@ class Assignment(models.Model):
     recusal_reason = models.TextField(_("reason for recusal"), blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"))
+    # A granted appeal against a result sends the application to new experts: round 2.
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -842,3 +842,128 @@ def risk_flags(
             ))
     return flags
 
+
+
+# --- The application's content, as entered (issue 4 "Application") --------------------------------
+
+CONTENT_TEXT = ("summary", "beneficiaries_text")
+CONTENT_REQUIRED = ("summary", "goals", "activities", "budget_lines", "results", "region", "direction")
+
+
+def _whole_number(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value if value is not None else "").replace(" ", "").replace("\u00a0", "")
+    return int(text) if text.isdigit() else None
+
+
+def _amount(value):
+    number = _whole_number(value)
+    return Decimal(number) if number is not None else None
+
+
+def normalise_application(raw: Mapping[str, Any]) -> tuple[dict, dict[str, list[str]]]:
+    """The application's content from what a form, the API or a file sent, and the errors of form.
+
+    Content keys: summary, goals [str], activities [{name, start_month, end_month}], months,
+    budget_lines [{item, amount}], requested_amount, results [{result, indicator, target}],
+    beneficiaries, beneficiaries_text, region (KATO), direction (code). Blank rows are dropped; every
+    error is keyed by its path (`budget_lines.2.amount`). Amounts are whole tenge; the content keeps
+    them as strings of digits so that it hashes the same wherever it came from.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def error(key, message):
+        errors.setdefault(key, []).append(str(message))
+
+    content: dict[str, Any] = {}
+    for key in CONTENT_TEXT:
+        content[key] = str(raw.get(key) or "").strip()
+    content["region"] = str(raw.get("region") or "").strip()
+    content["direction"] = str(raw.get("direction") or "").strip()
+    goals = raw.get("goals") or []
+    if isinstance(goals, str):
+        goals = goals.splitlines()
+    content["goals"] = [str(g).strip() for g in goals if str(g).strip()]
+
+    for key, number_keys in (("activities", ("start_month", "end_month")), ("budget_lines", ("amount",)),
+                             ("results", ("target",))):
+        rows = []
+        for row in raw.get(key) or []:
+            if not isinstance(row, Mapping):
+                error(key, _("Each row must be a set of named values."))
+                continue
+            clean = {k: (str(v).strip() if v is not None else "") for k, v in row.items()}
+            if not any(clean.values()):
+                continue
+            for n in number_keys:
+                value = _whole_number(clean.get(n, ""))
+                if value is None:
+                    error(f"{key}.{len(rows)}.{n}", _("Enter a whole number."))
+                else:
+                    clean[n] = str(value)
+            rows.append(clean)
+        content[key] = rows
+    for key in ("months", "beneficiaries"):
+        value = _whole_number(raw.get(key, ""))
+        if value is None and str(raw.get(key) or "").strip():
+            error(key, _("Enter a whole number."))
+        content[key] = value if value is not None else 0
+    requested = _amount(raw.get("requested_amount", ""))
+    if requested is None and str(raw.get("requested_amount") or "").strip():
+        error("requested_amount", _("Give the amount in whole tenge, digits only."))
+    content["requested_amount"] = str(requested if requested is not None else 0)
+    return content, errors
+
+
+def application_problems(
+    content: Mapping[str, Any],
+    *,
+    lot_budget,
+    min_months: int = 12,
+    max_months: int = 36,
+    directions: Collection[str] = (),
+    regions: Collection[str] = (),
+) -> dict[str, list[str]]:
+    """Why a (normalised) application cannot be submitted, by field; empty when it can."""
+    errors: dict[str, list[str]] = {}
+
+    def error(key, message):
+        errors.setdefault(key, []).append(str(message))
+
+    for key in CONTENT_REQUIRED:
+        if not content.get(key):
+            error(key, _("This is required."))
+    if content.get("direction") and directions and content["direction"] not in set(directions):
+        error("direction", _("Choose a direction from the list."))
+    if content.get("region") and regions and content["region"] not in set(regions):
+        error("region", _("Choose a region from the list."))
+    months = content.get("months") or 0
+    problem = duration_problem(months, min_months, max_months)
+    if problem:
+        error("months", problem)
+    for i, row in enumerate(content.get("activities") or []):
+        if not row.get("name"):
+            error(f"activities.{i}.name", _("Name the activity."))
+        start, end = _whole_number(row.get("start_month")), _whole_number(row.get("end_month"))
+        if start is not None and end is not None and not 1 <= start <= end <= max(months, 1):
+            error(f"activities.{i}.end_month",
+                  _msg(_("Months run from 1 to %(months)s, and an activity ends after it starts."), months=months))
+    for i, row in enumerate(content.get("budget_lines") or []):
+        if not row.get("item"):
+            error(f"budget_lines.{i}.item", _("Name the budget line."))
+    for i, row in enumerate(content.get("results") or []):
+        if not row.get("result") or not row.get("indicator"):
+            error(f"results.{i}.indicator", _("Give the expected result and how it is measured."))
+    if content.get("beneficiaries", 0) <= 0:
+        error("beneficiaries", _("Give the expected number of beneficiaries."))
+    lines = [Decimal(row["amount"]) for row in content.get("budget_lines") or [] if str(row.get("amount", "")).isdigit()]
+    if lines:
+        problem = budget_problem(lines, Decimal(content.get("requested_amount") or 0), lot_budget)
+        if problem:
+            error("requested_amount", problem)
+    elif Decimal(content.get("requested_amount") or 0) <= 0:
+        error("requested_amount", _("Give the requested amount."))
+    return errors

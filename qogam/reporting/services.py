@@ -564,9 +564,25 @@ def report_review(*, actor, version: ReportVersion, decision: str, reasons: str 
 
 
 def funding_agreements_active(keys) -> set[tuple[int, int]]:
-    """Which (organisation id, year) `keys` held a state funding agreement (social order, grant, award)
-    active in the year. The funding issue fills this in from its agreements; until then none exist."""
-    return set()
+    """Which (organisation id, year) `keys` held a state funding agreement (any mechanism of the
+    competition engine) in force in the year: signed by both parties, and its period, up to its
+    termination, overlapping the year."""
+    from qogam.funding.models import Agreement
+    from qogam.funding.selectors import PUBLIC_AGREEMENT_STATUSES
+
+    keys = set(keys)
+    if not keys:
+        return set()
+    years = {year for _org, year in keys}
+    rows = (Agreement.objects.filter(application__organisation_id__in={org for org, _year in keys},
+                                     status__in=PUBLIC_AGREEMENT_STATUSES,
+                                     start_on__year__lte=max(years), end_on__year__gte=min(years))
+            .values_list("application__organisation_id", "start_on", "end_on", "terminated_on"))
+    held = set()
+    for org_id, start, end, terminated in rows:
+        last = min(end, terminated) if terminated else end
+        held |= {(org_id, year) for year in range(start.year, last.year + 1)}
+    return held & keys
 
 
 def effective_version(report: AnnualReport) -> ReportVersion | None:

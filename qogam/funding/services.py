@@ -1,0 +1,1547 @@
+"""Every state change of the competition engine (DOMAIN §4, issue 4).
+
+One function per transition. Each checks permission (`permissions.can`), validates through the pure
+rules (`rules.py`), writes inside one transaction and appends to the hash-chained audit log in that
+transaction; notices to the parties are queued with the writes (`tasks.send_notice`). Submitted
+application versions and monitoring reports are immutable: a correction is a new row. Concurrent
+edits of a draft are guarded by an optimistic `version` (`UPDATE … WHERE version = ?`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qogam.accounts.models import Representation, Role, User
+from qogam.core import audit, config
+from qogam.core.calendar import ALMATY, WorkingCalendar
+from qogam.core.calendar import today as almaty_today
+from qogam.core.errors import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from qogam.core.models import Direction, Region
+from qogam.core.personal import iin_hash
+from qogam.core.rules import identifier_problem
+from qogam.core.tasks import enqueue
+from qogam.core.validators import bin_error_message
+from qogam.funding import rules
+from qogam.funding.mechanisms import mechanism
+from qogam.funding.models import (
+    Agreement,
+    Appeal,
+    Application,
+    ApplicationDocument,
+    ApplicationVersion,
+    Assignment,
+    Call,
+    ComplianceCheck,
+    Criterion,
+    Decision,
+    Expert,
+    ExpertRelation,
+    Lot,
+    MonitoringReport,
+    Programme,
+    ReportSchedule,
+    RequiredDocument,
+    RiskFlag,
+    Score,
+    SiteVisit,
+    SiteVisitPhoto,
+    Tranche,
+)
+from qogam.funding.permissions import can, is_operator
+from qogam.registry.models import Founder, Leader, Organisation
+from qogam.reporting.rules import content_hash
+
+S = rules.ApplicationStatus
+C = rules.CallStatus
+G = rules.AgreementStatus
+A = rules.AssignmentStatus
+
+
+# --- Helpers ------------------------------------------------------------------------------------------
+
+
+def _require(allowed: bool, message=None) -> None:
+    if not allowed:
+        raise PermissionDeniedError(message)
+
+
+def _invalid(field: str, message) -> ValidationFailed:
+    return ValidationFailed(fields={field: [str(message)]})
+
+
+def _fail_if(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed(fields={k: [str(m) for m in v] for k, v in errors.items()})
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _calendar() -> WorkingCalendar:
+    return WorkingCalendar.load()
+
+
+def _type(obj) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def _move(machine: str, obj, new: str, *, actor, action: str, after: dict | None = None, fields=()) -> None:
+    """Move `obj` along `machine` to `new` (refusing any transition not in `rules.TRANSITIONS`), save the
+    status and `fields`, and audit the move."""
+    old = obj.status
+    if not rules.can_transition(machine, old, new):
+        raise Conflict(
+            _("This cannot be done now: the %(what)s is %(status)s.") % {
+                "what": obj._meta.verbose_name, "status": obj.get_status_display()},
+            code="invalid_transition",
+        )
+    obj.status = new
+    obj.save(update_fields=["status", *fields])
+    audit.record(action=action, obj=obj, before={"status": old}, after={"status": new, **(after or {})},
+                 actor=actor)
+
+
+def _claim(model, obj, expected_version) -> None:
+    """The optimistic guard: bump `version` only if it is still `expected_version`."""
+    if expected_version is None:
+        expected_version = obj.version
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1)
+    if not updated:
+        raise Conflict()
+    obj.version = expected_version + 1
+
+
+def _notify(notice: str, users, **params) -> None:
+    from qogam.funding.tasks import send_notice
+
+    ids = sorted({u.pk for u in users if u is not None and u.email and u.is_active})
+    if ids:
+        enqueue(send_notice, notice, ids, {k: str(v) for k, v in params.items()})
+
+
+def representatives(organisation_id: int) -> list[User]:
+    return [r.user for r in Representation.objects.select_related("user").filter(
+        organisation_id=organisation_id, status=Representation.Status.APPROVED).order_by("user_id")]
+
+
+def operators() -> list[User]:
+    return list(User.objects.filter(role=Role.OPERATOR, is_active=True).order_by("pk"))
+
+
+def _money(value, field: str) -> Decimal:
+    text = str(value if value is not None else "").replace(" ", "").replace("\u00a0", "")
+    if not text.isdigit():
+        raise _invalid(field, _("Give the amount in whole tenge, digits only."))
+    return Decimal(text)
+
+
+def _date(value, field: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise _invalid(field, _("Enter a date as YYYY-MM-DD.")) from None
+
+
+# --- Programmes and calls (operator) ------------------------------------------------------------------
+
+
+def programme_create(*, actor, mechanism: str = "grant", year, title_kk="", title_ru="", budget, funder_kind,
+                     funder_body=None, funder_name="", funder_bin="", directions, regions=()) -> Programme:
+    _require(can(actor, "call.manage"))
+    errors: dict[str, list] = {}
+    mechanism_code = mechanism
+    if mechanism_code not in dict(Programme._meta.get_field("mechanism").choices):
+        errors["mechanism"] = [_("Choose a mechanism from the list.")]
+    if not (title_kk or "").strip() and not (title_ru or "").strip():
+        errors["title_kk"] = [_("Give the title in Kazakh or Russian.")]
+    try:
+        year = int(year)
+        if not 2003 <= year <= 2100:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["year"] = [_("Enter a year, such as 2025.")]
+    try:
+        budget = _money(budget, "budget")
+        if budget <= 0:
+            errors["budget"] = [_("The budget must be more than zero tenge.")]
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if funder_kind not in Programme.FunderKind.values:
+        errors["funder_kind"] = [_("Choose who funds the programme.")]
+    elif funder_kind == Programme.FunderKind.NON_STATE:
+        if not (funder_name or "").strip():
+            errors["funder_name"] = [_("Give the non-state funder's name.")]
+        if funder_bin and bin_error_message(funder_bin):
+            errors["funder_bin"] = [str(bin_error_message(funder_bin))]
+    elif funder_body is None:
+        errors["funder_body"] = [_("Choose the funding state body.")]
+    direction_codes = list(dict.fromkeys(directions or []))
+    found = set(Direction.objects.filter(code__in=direction_codes).values_list("code", flat=True))
+    if not direction_codes or found != set(direction_codes):
+        errors["directions"] = [_("Choose at least one direction from the list.")]
+    region_codes = list(dict.fromkeys(regions or []))
+    if set(Region.objects.filter(kato__in=region_codes).values_list("kato", flat=True)) != set(region_codes):
+        errors["regions"] = [_("Choose regions from the list.")]
+    _fail_if(errors)
+    with transaction.atomic():
+        programme = Programme.objects.create(
+            mechanism=mechanism_code, year=year, title_kk=title_kk.strip(), title_ru=title_ru.strip(), budget=budget,
+            funder_kind=funder_kind, funder_body=funder_body if funder_kind != Programme.FunderKind.NON_STATE else None,
+            funder_name=funder_name.strip(), funder_bin=funder_bin.strip(), created_by=actor)
+        programme.directions.set(direction_codes)
+        programme.regions.set(region_codes)
+        audit.record(action="funding.programme_create", obj=programme, actor=actor, after={
+            "year": year, "budget": budget, "funder_kind": funder_kind, "mechanism": mechanism_code})
+    return programme
+
+
+def _next_call_code(programme: Programme) -> str:
+    prefix = mechanism(programme.mechanism).agreement_prefix
+    stem = f"{prefix}-{programme.year}-"
+    taken = Call.objects.filter(code__startswith=stem).count()
+    n = taken + 1
+    while Call.objects.filter(code=f"{stem}{n:03d}").exists():
+        n += 1
+    return f"{stem}{n:03d}"
+
+
+def _lot_rows(lots, programme, errors) -> list[dict]:
+    rows = []
+    if not lots:
+        errors["lots"] = [_("Add at least one lot.")]
+    directions = set(Direction.objects.values_list("code", flat=True))
+    regions = set(Region.objects.values_list("kato", flat=True))
+    for i, lot in enumerate(lots or []):
+        key = f"lots.{i}"
+        title = str(lot.get("title") or "").strip()
+        if not title:
+            errors[f"{key}.title"] = [_("Give the lot a title.")]
+        direction = str(lot.get("direction") or "")
+        if direction not in directions:
+            errors[f"{key}.direction"] = [_("Choose a direction from the list.")]
+        region = lot.get("region") or None
+        if region and region not in regions:
+            errors[f"{key}.region"] = [_("Choose a region from the list.")]
+        try:
+            budget = _money(lot.get("budget"), f"{key}.budget")
+            if budget <= 0:
+                errors[f"{key}.budget"] = [_("The budget must be more than zero tenge.")]
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+            budget = Decimal(0)
+        rationale = str(lot.get("rationale") or "").strip()
+        if not rationale:
+            errors[f"{key}.rationale"] = [_("Publish the rationale for the lot.")]
+        max_months = int(lot.get("max_months") or config.get("funding.duration_max_months"))
+        rows.append({"number": i + 1, "title": title, "direction_id": direction, "region_id": region,
+                     "budget": budget, "rationale": rationale, "max_months": max_months})
+    total = sum((r["budget"] for r in rows), Decimal(0))
+    if rows and total > programme.budget:
+        errors["lots"] = [_("The lots add up to %(total)s tenge, more than the programme's budget of %(budget)s tenge.")
+                          % {"total": total, "budget": programme.budget}]
+    return rows
+
+
+def call_create(*, actor, programme, title_kk="", title_ru="", description="", opens_on, closes_on, lots,
+                criteria=None, documents=None, committee=(), scale_min=0, scale_max=10) -> Call:
+    """A draft call of `programme` with its lots, criteria (the mechanism's by default) and documents."""
+    _require(can(actor, "call.manage"))
+    spec = mechanism(programme.mechanism)
+    errors: dict[str, list] = {}
+    if not (title_kk or "").strip() and not (title_ru or "").strip():
+        errors["title_kk"] = [_("Give the title in Kazakh or Russian.")]
+    try:
+        opens_on, closes_on = _date(opens_on, "opens_on"), _date(closes_on, "closes_on")
+        problem = rules.window_problem(opens_on, closes_on, config.get("funding.window_min_days"),
+                                       config.get("funding.window_max_days"))
+        if problem:
+            errors["closes_on"] = [str(problem)]
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    lot_rows = _lot_rows(lots, programme, errors)
+    criteria = criteria if criteria is not None else [
+        {"code": c.code, "name_kk": c.name_kk, "name_ru": c.name_ru, "name_en": c.name_en, "weight": c.weight}
+        for c in spec.criteria]
+    try:
+        weights = [Decimal(str(c["weight"])) for c in criteria]
+        problem = rules.criteria_weights_problem(weights)
+    except (KeyError, ArithmeticError, TypeError, ValueError):
+        problem = _("Give each criterion a weight in percent.")
+    if problem:
+        errors["criteria"] = [str(problem)]
+    if len({c.get("code") for c in criteria}) != len(criteria) or not all(c.get("code") for c in criteria):
+        errors["criteria"] = [_("Give each criterion its own code.")]
+    if not (isinstance(scale_min, int) and isinstance(scale_max, int) and 0 <= scale_min < scale_max <= 100):
+        errors["scale_max"] = [_("The scale runs from a lower to a higher whole number, at most 100.")]
+    documents = documents if documents is not None else [
+        {"code": d.code, "name": d.name, "mandatory": d.mandatory} for d in spec.documents]
+    members = list(committee)
+    if any(getattr(m, "role", None) != Role.COMMITTEE for m in members):
+        errors["committee"] = [_("Only users with the committee role can sit on a competition committee.")]
+    _fail_if(errors)
+    with transaction.atomic():
+        call = Call.objects.create(
+            programme=programme, mechanism=programme.mechanism, code=_next_call_code(programme),
+            title_kk=title_kk.strip(), title_ru=title_ru.strip(), description=description.strip(), opens_on=opens_on,
+            closes_on=closes_on, eligibility=spec.eligibility, scale_min=scale_min, scale_max=scale_max,
+            created_by=actor)
+        Lot.objects.bulk_create([Lot(call=call, **row) for row in lot_rows])
+        Criterion.objects.bulk_create([
+            Criterion(call=call, code=c["code"], name_kk=c.get("name_kk", ""), name_ru=c.get("name_ru", ""),
+                      name_en=c.get("name_en", ""), weight=Decimal(str(c["weight"])), position=i)
+            for i, c in enumerate(criteria)])
+        RequiredDocument.objects.bulk_create([
+            RequiredDocument(call=call, code=d["code"], name=d["name"], mandatory=bool(d.get("mandatory", True)))
+            for d in documents])
+        call.committee.set(members)
+        audit.record(action="funding.call_create", obj=call, actor=actor, after={
+            "code": call.code, "opens_on": opens_on, "closes_on": closes_on, "lots": len(lot_rows),
+            "budget": sum((r["budget"] for r in lot_rows), Decimal(0))})
+    return call
+
+
+def call_publish(*, actor, call: Call) -> Call:
+    """Announce a draft call; it opens for applications at once if its window has begun."""
+    _require(can(actor, "call.manage"))
+    today = almaty_today()
+    if today > call.closes_on:
+        raise _invalid("closes_on", _("The deadline of this call has passed; set a new window before publishing."))
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        target = C.OPEN if today >= call.opens_on else C.PUBLISHED
+        _move("call", call, target, actor=actor, action="funding.call_publish")
+    return call
+
+
+def call_open(*, actor, call: Call) -> Call:
+    """Open the window (the day it begins; `qogam daily` does it for published calls)."""
+    _require(actor is None or can(actor, "call.manage"))
+    today = almaty_today()
+    if not rules.submission_open(today, call.opens_on, call.closes_on):
+        raise _invalid("opens_on", rules.submission_problem(today, call.opens_on, call.closes_on))
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        _move("call", call, C.OPEN, actor=actor, action="funding.call_open")
+    return call
+
+
+def _last_closed_report_year(today: dt.date, calendar: WorkingCalendar) -> int:
+    from qogam.reporting.rules import due_date
+
+    month, day = config.get("reporting.due_month"), config.get("reporting.due_day")
+    year = today.year - 1
+    if today <= due_date(year, month=month, day=day, is_working=calendar.is_working_day):
+        year -= 1
+    return year
+
+
+def automatic_checks(application: Application, today: dt.date, calendar: WorkingCalendar) -> list[dict]:
+    """The automatic compliance checks of issue 4, as stored on the check: [{code, message}]."""
+    from qogam.reporting.models import AnnualReport
+
+    organisation = application.organisation
+    filed = set(AnnualReport.objects.filter(organisation=organisation, latest__isnull=False)
+                .values_list("year", flat=True))
+    spec = application.call.eligibility or {}
+    failures = rules.automatic_compliance(
+        direction=application.direction_id,
+        charter_directions=set(organisation.directions.values_list("code", flat=True)),
+        is_ngo=organisation.legal_form.is_ngo if spec.get("require_ngo", True) else True,
+        status=organisation.status,
+        registered_year=organisation.registered_on.year,
+        report_years_filed=filed,
+        last_closed_year=_last_closed_report_year(today, calendar),
+        require_report=spec.get("require_annual_report", config.get("funding.require_annual_report")),
+    )
+    return [{"code": f.code, "message": str(f.message)} for f in failures]
+
+
+def call_close(*, actor, call: Call) -> Call:
+    """Close the window after its deadline and open the compliance check of every submitted application
+    (due in 10 working days, DOMAIN §4.2), with its automatic checks run."""
+    _require(actor is None or can(actor, "call.manage"))
+    today = almaty_today()
+    if today <= call.closes_on:
+        raise _invalid("closes_on", _("Applications are accepted until %(date)s; the call closes after that day.")
+                       % {"date": call.closes_on.isoformat()})
+    calendar = _calendar()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        _move("call", call, C.CLOSED, actor=actor, action="funding.call_close")
+        due = rules.compliance_deadline(call.closes_on, calendar, config.get("funding.compliance_working_days"))
+        call.compliance_due_on = due
+        _move("call", call, C.COMPLIANCE, actor=actor, action="funding.compliance_open",
+              after={"compliance_due_on": due}, fields=["compliance_due_on"])
+        drafts = call.applications.filter(status=S.DRAFT).count()
+        applications = list(call.applications.filter(status=S.SUBMITTED)
+                            .select_related("organisation__legal_form", "call"))
+        ComplianceCheck.objects.bulk_create([
+            ComplianceCheck(application=a, due_on=due, automatic=automatic_checks(a, today, calendar))
+            for a in applications])
+        audit.record(action="funding.compliance_checks_open", obj=call, actor=actor,
+                     after={"applications": len(applications), "unsubmitted_drafts": drafts})
+    _notify("call_closed", operators(), call=call.code, count=len(applications), due=due.isoformat())
+    return call
+
+
+def call_cancel(*, actor, call: Call, reason: str) -> Call:
+    _require(can(actor, "call.manage"))
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Give the reason for cancelling the call; it is published."))
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        _move("call", call, C.CANCELLED, actor=actor, action="funding.call_cancel", after={"reason": reason.strip()})
+        call.description = (call.description + "\n\n" + _("Cancelled: %(reason)s") % {"reason": reason.strip()}).strip()
+        call.save(update_fields=["description"])
+        organisations = set(call.applications.exclude(status=S.DRAFT).values_list("organisation_id", flat=True))
+    for org_id in sorted(organisations):
+        _notify("call_cancelled", representatives(org_id), call=call.code, reason=reason.strip())
+    return call
+
+
+# --- Applications (NGO) -------------------------------------------------------------------------------
+
+
+def _content_fields(content: dict, lot: Lot) -> dict:
+    return {
+        "requested_amount": Decimal(content.get("requested_amount") or 0),
+        "months": content.get("months") or 0,
+        "region_id": content.get("region") or lot.region_id or None,
+        "direction_id": content.get("direction") or lot.direction_id,
+    }
+
+
+def _normalised(data: dict, lot: Lot) -> dict:
+    content, errors = rules.normalise_application(data or {})
+    if content["region"] and not Region.objects.filter(kato=content["region"]).exists():
+        errors.setdefault("region", []).append(_("Choose a region from the list."))
+    if content["direction"] and not Direction.objects.filter(code=content["direction"]).exists():
+        errors.setdefault("direction", []).append(_("Choose a direction from the list."))
+    _fail_if(errors)
+    content["region"] = content["region"] or (lot.region_id or "")
+    content["direction"] = content["direction"] or lot.direction_id
+    return content
+
+
+def _language(language) -> str:
+    if language not in ("kk", "ru"):
+        raise _invalid("language", _("Applications are written in Kazakh or Russian."))
+    return language
+
+
+def application_create(*, actor, call: Call, lot: Lot, organisation: Organisation, language, title,
+                       data: dict | None = None) -> Application:
+    """A draft application of `organisation` to `lot`. One organisation may file several."""
+    _require(actor is not None and can(actor, "application.edit", _Probe(organisation.pk)),
+             _("Only an approved representative of the organisation can apply for it."))
+    if lot.call_id != call.pk:
+        raise _invalid("lot", _("Choose a lot of this call."))
+    if call.status != C.OPEN:
+        raise _invalid("call", rules.submission_problem(almaty_today(), call.opens_on, call.closes_on)
+                       or _("This call is not open for applications."))
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Give the project a title.")]
+    try:
+        language = _language(language)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    _fail_if(errors)
+    content = _normalised(data or {}, lot)
+    with transaction.atomic():
+        application = Application.objects.create(
+            call=call, lot=lot, organisation=organisation, language=language, title=title.strip(),
+            draft=content, created_by=actor, **_content_fields(content, lot))
+        audit.record(action="funding.application_create", obj=application, actor=actor,
+                     after={"call": call.code, "lot": lot.number, "organisation": organisation.bin})
+    return application
+
+
+class _Probe:
+    """Stands for an application not yet written, for the permission table."""
+
+    def __init__(self, organisation_id):
+        self.organisation_id = organisation_id
+
+
+def _editable(application: Application) -> None:
+    if application.status != S.DRAFT:
+        raise Conflict(_("The application has been submitted; it can no longer be changed."),
+                       code="not_editable")
+
+
+def application_update(*, actor, application: Application, expected_version, title=None, language=None,
+                       data: dict) -> Application:
+    _require(can(actor, "application.edit", application))
+    _editable(application)
+    content = _normalised(data, application.lot)
+    errors = {}
+    if title is not None and not title.strip():
+        errors["title"] = [_("Give the project a title.")]
+    if language is not None:
+        try:
+            _language(language)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    _fail_if(errors)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _editable(application)
+        _claim(Application, application, expected_version)
+        before = {"title": application.title, "requested_amount": application.requested_amount}
+        application.draft = content
+        if title is not None:
+            application.title = title.strip()
+        if language is not None:
+            application.language = language
+        for field, value in _content_fields(content, application.lot).items():
+            setattr(application, field, value)
+        application.save()
+        audit.record(action="funding.application_update", obj=application, actor=actor, before=before,
+                     after={"title": application.title, "requested_amount": application.requested_amount,
+                            "version": application.version})
+    return application
+
+
+# Uploaded documents: by content, never by the name or the browser's claim (issue 4; ARCHITECTURE).
+DOCUMENT_TYPES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    # DOCX and XLSX are ZIP containers.
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+}
+EXTENSIONS = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+def checked_upload(upload, *, field: str = "file", allowed=tuple(DOCUMENT_TYPES)) -> tuple[bytes, str, str]:
+    """(content, content type, safe file name) of an upload, or ValidationFailed on size or type."""
+    import os
+
+    limit = settings.QOGAM_MAX_UPLOAD_BYTES
+    if upload is None:
+        raise _invalid(field, _("Choose a file to upload."))
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise _invalid(field, _("The file is larger than %(mb)s MB. Upload a smaller file.")
+                       % {"mb": f"{limit / 1048576:.0f}"})
+    if not data:
+        raise _invalid(field, _("The file is empty."))
+    name = os.path.basename(getattr(upload, "name", "") or "file")
+    ext = os.path.splitext(name)[1].lower()
+    kind = EXTENSIONS.get(ext)
+    if kind not in allowed or not data.startswith(DOCUMENT_TYPES[kind]):
+        names = ", ".join(sorted({e.lstrip(".").upper() for e, t in EXTENSIONS.items() if t in allowed}))
+        raise _invalid(field, _("This file is not an accepted type. Upload one of: %(types)s.") % {"types": names})
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)[-100:] or f"file{ext}"
+    return data, kind, safe
+
+
+def document_upload(*, actor, application: Application, required_document=None, upload) -> ApplicationDocument:
+    from django.core.files.base import ContentFile
+
+    _require(can(actor, "application.edit", application))
+    _editable(application)
+    if required_document is not None and required_document.call_id != application.call_id:
+        raise _invalid("required_document", _("Choose a document required by this call."))
+    data, kind, name = checked_upload(upload)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        document = ApplicationDocument(
+            application=application, required_document=required_document, original_name=name, content_type=kind,
+            size=len(data), sha256=digest, uploaded_by=actor, uploaded_at=_now())
+        document.file.save(name, ContentFile(data), save=False)
+        document.save()
+        audit.record(action="funding.document_upload", obj=document, actor=actor, after={
+            "application": application.pk, "sha256": digest, "size": len(data), "type": kind})
+    return document
+
+
+def document_delete(*, actor, document: ApplicationDocument) -> None:
+    application = document.application
+    _require(can(actor, "application.edit", application))
+    _editable(application)
+    with transaction.atomic():
+        audit.record(action="funding.document_delete", obj=document, actor=actor,
+                     before={"application": application.pk, "sha256": document.sha256})
+        document.delete()
+    document.file.delete(save=False)
+
+
+def receipt_number(application: Application, number: int) -> str:
+    """GA-2025-000123-01: the call's year, the application and the version."""
+    return f"GA-{application.call.opens_on.year}-{application.pk:06d}-{number:02d}"
+
+
+def submission_content(application: Application) -> dict:
+    """What a submission freezes: the application's content, its lot and its documents' hashes."""
+    documents = [{"required": d.required_document.code if d.required_document else "", "name": d.original_name,
+                  "sha256": d.sha256, "size": d.size} for d in application.documents.select_related("required_document")]
+    return {"call": application.call.code, "lot": application.lot.number, "organisation": application.organisation.bin,
+            "language": application.language, "title": application.title, **application.draft,
+            "documents": documents}
+
+
+def application_submit(*, actor, application: Application, expected_version=None) -> ApplicationVersion:
+    """Submit with a receipt; a late submission is refused with a clear message (issue 4)."""
+    _require(can(actor, "application.submit", application))
+    call = application.call
+    problem = rules.submission_problem(almaty_today(), call.opens_on, call.closes_on)
+    if problem or call.status != C.OPEN:
+        raise ValidationFailed(problem or _("This call is not open for applications."),
+                               fields={"call": [str(problem or _("This call is not open for applications."))]},
+                               code="window_closed")
+    _editable(application)
+    errors = rules.application_problems(
+        application.draft, lot_budget=application.lot.budget,
+        min_months=config.get("funding.duration_min_months"),
+        max_months=min(config.get("funding.duration_max_months"), application.lot.max_months))
+    uploaded = set(application.documents.exclude(required_document=None).values_list("required_document_id", flat=True))
+    for doc in call.required_documents.filter(mandatory=True):
+        if doc.pk not in uploaded:
+            errors.setdefault(f"documents.{doc.code}", []).append(_("Upload this document: %(name)s.") % {"name": doc.name})
+    _fail_if(errors)
+    now = _now()
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("call", "lot", "organisation").get(
+            pk=application.pk)
+        _editable(application)
+        _claim(Application, application, expected_version)
+        number = (application.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        content = submission_content(application)
+        version = ApplicationVersion.objects.create(
+            application=application, number=number, content=content, content_hash=content_hash(content),
+            receipt_number=receipt_number(application, number), submitted_at=now, submitted_by=actor)
+        application.latest = version
+        application.submitted_at = now
+        _move("application", application, S.SUBMITTED, actor=actor, action="funding.application_submit",
+              after={"receipt": version.receipt_number, "content_hash": version.content_hash},
+              fields=["latest", "submitted_at", "version"])
+    _notify("application_submitted", representatives(application.organisation_id), receipt=version.receipt_number,
+            call=call.code, title=application.title, hash=version.content_hash)
+    return version
+
+
+def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
+    _require(can(actor, "application.withdraw", application))
+    call = application.call
+    if not rules.can_withdraw(almaty_today(), call.closes_on) or call.status != C.OPEN:
+        raise Conflict(_("The deadline has passed; an application can be withdrawn only before it."),
+                       code="withdraw_closed")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _move("application", application, S.WITHDRAWN, actor=actor, action="funding.application_withdraw",
+              after={"reason": (reason or "").strip()})
+    return application
+
+
+# --- Compliance check (operator) ----------------------------------------------------------------------
+
+
+def compliance_decide(*, actor, application: Application, checklist: dict, outcome: str,
+                      reasons: str = "") -> ComplianceCheck:
+    """The operator's decision on one application: admitted, or rejected with reasons sent to the
+    applicant. The automatic checks run again at the decision; an application that fails them cannot be
+    admitted."""
+    _require(can(actor, "compliance.decide", application))
+    call = application.call
+    if call.status != C.COMPLIANCE:
+        raise Conflict(_("The compliance check of this call is not open."), code="invalid_transition")
+    errors: dict[str, list] = {}
+    if outcome not in ComplianceCheck.Outcome.values:
+        errors["outcome"] = [_("Choose: admitted or rejected.")]
+    clean = {}
+    for item, value in (checklist or {}).items():
+        ok = bool(value.get("ok"))
+        reason = str(value.get("reason") or "").strip()
+        if not ok and not reason:
+            errors[f"checklist.{item}"] = [_("Say why this item is not met.")]
+        clean[str(item)] = {"ok": ok, "reason": reason}
+    automatic = automatic_checks(application, almaty_today(), _calendar())
+    failed_items = [k for k, v in clean.items() if not v["ok"]]
+    if outcome == ComplianceCheck.Outcome.ADMITTED and (automatic or failed_items):
+        errors["outcome"] = [_("An application that fails a check cannot be admitted: %(reasons)s")
+                             % {"reasons": "; ".join([a["message"] for a in automatic]
+                                                     + [clean[k]["reason"] for k in failed_items])}]
+    if outcome == ComplianceCheck.Outcome.REJECTED and not ((reasons or "").strip() or automatic or failed_items):
+        errors["reasons"] = [_("Give the reasons for the rejection; they are sent to the applicant.")]
+    _fail_if(errors)
+    all_reasons = "\n".join(filter(None, [*(a["message"] for a in automatic), *(clean[k]["reason"] for k in failed_items),
+                                          (reasons or "").strip()]))
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        check = ComplianceCheck.objects.select_for_update().get(application=application)
+        if check.outcome:
+            raise Conflict(_("The compliance check of this application has already been decided."),
+                           code="already_decided")
+        check.automatic, check.checklist, check.outcome = automatic, clean, outcome
+        check.reasons = all_reasons if outcome == ComplianceCheck.Outcome.REJECTED else (reasons or "").strip()
+        check.checked_by, check.checked_at = actor, _now()
+        check.save()
+        target = S.ADMITTED if outcome == ComplianceCheck.Outcome.ADMITTED else S.REJECTED
+        _move("application", application, target, actor=actor, action="funding.compliance_decide",
+              after={"reasons": check.reasons})
+    _notify("compliance_" + outcome, representatives(application.organisation_id), call=call.code,
+            title=application.title, reasons=check.reasons or "—")
+    return check
+
+
+# --- Experts, conflicts of interest and assignment ----------------------------------------------------
+
+
+def expert_enrol(*, actor, user: User, directions, iin: str) -> Expert:
+    """Add a person to the expert pool. The IIN is kept only as a keyed hash, to detect conflicts."""
+    _require(can(actor, "call.manage"))
+    errors: dict[str, list] = {}
+    if user.role != Role.EXPERT:
+        errors["user"] = [_("Only users with the expert role can join the expert pool.")]
+    if Expert.objects.filter(user=user).exists():
+        errors["user"] = [_("This person is already in the expert pool.")]
+    codes = list(dict.fromkeys(directions or []))
+    if not codes or set(Direction.objects.filter(code__in=codes).values_list("code", flat=True)) != set(codes):
+        errors["directions"] = [_("Choose at least one direction from the list.")]
+    iin = (iin or "").strip()
+    if identifier_problem(iin):
+        from qogam.core.validators import _IIN_MESSAGES
+
+        errors["iin"] = [str(_IIN_MESSAGES[identifier_problem(iin)])]
+    _fail_if(errors)
+    with transaction.atomic():
+        expert = Expert.objects.create(user=user, iin_hash=iin_hash(iin))
+        expert.directions.set(codes)
+        audit.record(action="funding.expert_enrol", obj=expert, actor=actor, after={"user": user.pk,
+                                                                                  "directions": codes})
+    return expert
+
+
+def relation_declare(*, actor, expert: Expert, bin: str, kind: str, note: str = "") -> ExpertRelation:
+    """An expert declares a relation with an organisation (issue 4: declared relations are conflicts)."""
+    _require(actor is not None and (expert.user_id == actor.pk or is_operator(actor)))
+    errors = {}
+    bin = (bin or "").strip()
+    if bin_error_message(bin):
+        errors["bin"] = [str(bin_error_message(bin))]
+    if kind not in ExpertRelation.Kind.values:
+        errors["kind"] = [_("Choose the kind of relation.")]
+    _fail_if(errors)
+    with transaction.atomic():
+        relation, created = ExpertRelation.objects.get_or_create(
+            expert=expert, bin=bin, kind=kind, defaults={"note": (note or "").strip(), "declared_at": _now()})
+        if created:
+            audit.record(action="funding.relation_declare", obj=relation, actor=actor, after={"bin": bin, "kind": kind})
+    return relation
+
+
+def _expert_facts(expert: Expert) -> dict:
+    own = set()
+    if expert.iin_hash:
+        own |= set(Founder.objects.filter(iin_hash=expert.iin_hash).values_list("organisation__bin", flat=True))
+        own |= set(Leader.objects.filter(iin_hash=expert.iin_hash).values_list("organisation__bin", flat=True))
+    own |= set(Representation.objects.filter(user_id=expert.user_id).values_list("organisation__bin", flat=True))
+    declared = set()
+    for bin_, kind in expert.relations.values_list("bin", "kind"):
+        declared.add(bin_)
+        if kind != ExpertRelation.Kind.OTHER:
+            own.add(bin_)
+    return {"expert_iin_hash": expert.iin_hash, "expert_org_bins": own, "declared_bins": declared}
+
+
+def _applicant_facts(organisation: Organisation) -> dict:
+    founders = list(Founder.objects.filter(organisation=organisation).values_list("iin_hash", "bin"))
+    hashes = {h for h, _b in founders if h}
+    bins = {b for _h, b in founders if b}
+    sharing = set(Founder.objects.filter(iin_hash__in=hashes).exclude(organisation=organisation)
+                  .values_list("organisation__bin", flat=True)) if hashes else set()
+    sharing |= set(Founder.objects.filter(bin__in=bins).exclude(organisation=organisation)
+                   .values_list("organisation__bin", flat=True)) if bins else set()
+    leader = Leader.objects.filter(organisation=organisation).values_list("iin_hash", flat=True).first() or ""
+    return {
+        "applicant_bin": organisation.bin,
+        "applicant_founder_hashes": hashes,
+        "applicant_leader_hash": leader,
+        "applicant_member_hashes": set(),
+        "applicant_founder_bins": bins,
+        "orgs_sharing_founders": sharing,
+        "applicant_founded_bins": set(Founder.objects.filter(bin=organisation.bin)
+                                      .values_list("organisation__bin", flat=True)),
+    }
+
+
+def conflicts_of(expert: Expert, organisation: Organisation) -> list[rules.Reason]:
+    """Why `expert` may not review `organisation`'s applications (issue 4 "Conflicts of interest")."""
+    return rules.conflicts(**_expert_facts(expert), **_applicant_facts(organisation))
+
+
+def _pool() -> tuple[list[Expert], list[rules.ExpertFacts]]:
+    experts = list(Expert.objects.filter(active=True, user__is_active=True).prefetch_related("directions")
+                   .order_by("pk"))
+    open_loads = dict(Assignment.objects.filter(status__in=[A.ASSIGNED, A.DECLARED]).values("expert_id")
+                      .annotate(n=Sum(1)).values_list("expert_id", "n"))
+    facts = [rules.ExpertFacts(e.pk, frozenset(d.code for d in e.directions.all()), open_loads.get(e.pk, 0))
+             for e in experts]
+    return experts, facts
+
+
+def _conflict_pairs(experts, applications) -> set[tuple[int, int]]:
+    expert_facts = {e.pk: _expert_facts(e) for e in experts}
+    pairs = set()
+    by_org: dict[int, dict] = {}
+    for application in applications:
+        facts = by_org.setdefault(application.organisation_id, _applicant_facts(application.organisation))
+        for expert in experts:
+            if rules.conflicts(**expert_facts[expert.pk], **facts):
+                pairs.add((expert.pk, application.pk))
+    return pairs
+
+
+def _assignment_rows(plan_assignments: dict, due: dt.date, round_: int = 1) -> list[Assignment]:
+    now = _now()
+    return [Assignment(application_id=app_id, expert_id=expert_id, due_on=due, assigned_at=now, round=round_)
+            for app_id, expert_ids in plan_assignments.items() for expert_id in expert_ids]
+
+
+def evaluation_start(*, actor, call: Call) -> rules.AssignmentPlan:
+    """Close the compliance check and put ≥ 3 non-conflicted experts on each admitted application,
+    balanced by load (issue 4). Refused, with nothing written, while a check is undecided or when the
+    pool cannot staff every application."""
+    _require(can(actor, "call.manage"))
+    call = Call.objects.get(pk=call.pk)
+    if call.status != C.COMPLIANCE:
+        raise Conflict(_("Expert evaluation starts after the compliance check."), code="invalid_transition")
+    undecided = ComplianceCheck.objects.filter(application__call=call, outcome="").count()
+    if undecided:
+        raise ValidationFailed(_("%(n)s applications still await the compliance decision.") % {"n": undecided},
+                               fields={"compliance": [_("%(n)s applications still await the compliance decision.")
+                                                      % {"n": undecided}]})
+    applications = list(call.applications.filter(status=S.ADMITTED).select_related("organisation")
+                        .order_by("submitted_at", "pk"))
+    experts, facts = _pool()
+    per = config.get("funding.experts_per_application")
+    plan = rules.assign([rules.ApplicationFacts(a.pk, a.direction_id) for a in applications], facts,
+                        per_application=per, conflicts=_conflict_pairs(experts, applications))
+    if plan.unstaffed:
+        references = ", ".join(Application.objects.get(pk=pk).reference for pk in sorted(plan.unstaffed))
+        message = _("The expert pool is too small or too conflicted to give %(n)s experts to: %(applications)s. "
+                    "Enrol more experts and start again.") % {"n": per, "applications": references}
+        raise ValidationFailed(message, fields={"experts": [message]}, code="unstaffed")
+    due = rules.evaluation_deadline(almaty_today(), _calendar(), config.get("funding.evaluation_working_days"))
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        call.evaluation_due_on = due
+        _move("call", call, C.EVALUATION, actor=actor, action="funding.evaluation_start",
+              after={"evaluation_due_on": due, "applications": len(applications)}, fields=["evaluation_due_on"])
+        rows = Assignment.objects.bulk_create(_assignment_rows(plan.assignments, due))
+        audit.record(action="funding.experts_assign", obj=call, actor=actor,
+                     after={"assignments": {str(k): v for k, v in plan.assignments.items()}})
+    by_expert = {}
+    for row in rows:
+        by_expert.setdefault(row.expert_id, 0)
+        by_expert[row.expert_id] += 1
+    for expert in experts:
+        if expert.pk in by_expert:
+            _notify("expert_assigned", [expert.user], call=call.code, count=by_expert[expert.pk], due=due.isoformat())
+    return plan
+
+
+def _own_assignment(actor, assignment: Assignment, action: str) -> Assignment:
+    _require(can(actor, action, assignment), _("This application is not assigned to you."))
+    return Assignment.objects.select_for_update().select_related("application__call", "application__organisation",
+                                                                 "expert").get(pk=assignment.pk)
+
+
+def assignment_declare(*, actor, assignment: Assignment, no_conflict: bool, text: str = "") -> Assignment:
+    """The declaration an expert makes before any content is shown: no conflict, or a conflict, which
+    recuses them and brings in another expert."""
+    if not no_conflict:
+        return assignment_recuse(actor=actor, assignment=assignment,
+                                 reason=text or _("The expert declared a conflict of interest."))
+    with transaction.atomic():
+        assignment = _own_assignment(actor, assignment, "assignment.declare")
+        found = conflicts_of(assignment.expert, assignment.application.organisation)
+        if found:
+            raise ValidationFailed(
+                _("The register shows a conflict of interest: %(reasons)s Declare the conflict instead.")
+                % {"reasons": " ".join(str(r.message) for r in found)},
+                fields={"no_conflict": [str(r.message) for r in found]}, code="conflict_of_interest")
+        assignment.declaration = (text or "").strip() or _(
+            "I declare that I have no conflict of interest with the applicant.")
+        assignment.declared_at = _now()
+        _move("assignment", assignment, A.DECLARED, actor=actor, action="funding.assignment_declare",
+              fields=["declaration", "declared_at"])
+    return assignment
+
+
+def _staff(application: Application, *, round_: int, due: dt.date) -> list[Assignment]:
+    """Bring the application back to the number of experts after recusals or a granted appeal."""
+    current = application.assignments.filter(round=round_).exclude(status=A.RECUSED)
+    everyone = set(application.assignments.values_list("expert_id", flat=True))
+    experts, facts = _pool()
+    chosen = rules.reassign(
+        rules.ApplicationFacts(application.pk, application.direction_id), facts,
+        assigned=set(current.values_list("expert_id", flat=True)), recused=everyone,
+        per_application=config.get("funding.experts_per_application"),
+        conflicts=_conflict_pairs(experts, [application]))
+    return Assignment.objects.bulk_create(_assignment_rows({application.pk: chosen}, due, round_))
+
+
+def assignment_recuse(*, actor, assignment: Assignment, reason: str) -> Assignment:
+    """Recusal leads to reassignment (issue 4). Scores already given are not possible: a scored
+    assignment is final."""
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Say why you recuse yourself."))
+    with transaction.atomic():
+        assignment = _own_assignment(actor, assignment, "assignment.declare")
+        assignment.recusal_reason = reason.strip()
+        _move("assignment", assignment, A.RECUSED, actor=actor, action="funding.assignment_recuse",
+              after={"reason": reason.strip()}, fields=["recusal_reason"])
+        added = _staff(assignment.application, round_=assignment.round, due=assignment.due_on)
+        audit.record(action="funding.experts_reassign", obj=assignment.application, actor=actor,
+                     after={"added": [a.expert_id for a in added]})
+    for row in added:
+        _notify("expert_assigned", [row.expert.user], call=assignment.application.call.code, count=1,
+                due=row.due_on.isoformat())
+    if not added:
+        _notify("reassignment_failed", operators(), application=assignment.application.reference)
+    return assignment
+
+
+def _application_totals(application: Application, round_: int, call: Call):
+    criteria = {c.pk: c for c in call.criteria.all()}
+    scores: dict[int, dict[str, Decimal]] = {}
+    for score in Score.objects.filter(assignment__application=application, assignment__round=round_,
+                                      assignment__status=A.SCORED):
+        scores.setdefault(score.assignment_id, {})[criteria[score.criterion_id].code] = score.value
+    weights = {c.code: c.weight for c in criteria.values()}
+    total = rules.aggregate(scores, weights)
+    flagged = rules.disagreement(scores, call.scale_min, call.scale_max,
+                                 Decimal(str(config.get("funding.disagreement_threshold"))))
+    return total, flagged
+
+
+def scores_submit(*, actor, assignment: Assignment, scores: dict) -> Assignment:
+    """An expert's scores, each with a written justification. When the last expert of an application
+    has scored, the application's total and disagreement flags are computed."""
+    call = assignment.application.call
+    errors: dict[str, list] = {}
+    criteria = list(call.criteria.all())
+    values = {}
+    minimum = config.get("funding.justification_min_chars")
+    for criterion in criteria:
+        given = (scores or {}).get(criterion.code) or {}
+        try:
+            value = Decimal(str(given.get("value", "")).strip().replace(",", "."))
+            if not value.is_finite():
+                raise ArithmeticError
+        except ArithmeticError:
+            errors[f"{criterion.code}.value"] = [_("Give a score from %(min)s to %(max)s.")
+                                                 % {"min": call.scale_min, "max": call.scale_max}]
+            continue
+        justification = str(given.get("justification") or "")
+        problem = rules.score_problem(value, call.scale_min, call.scale_max, justification, minimum)
+        if problem:
+            key = "value" if not call.scale_min <= value <= call.scale_max else "justification"
+            errors[f"{criterion.code}.{key}"] = [str(problem)]
+        values[criterion] = (value, justification.strip())
+    with transaction.atomic():
+        assignment = _own_assignment(actor, assignment, "assignment.score")
+        if assignment.status != A.DECLARED:
+            raise Conflict(_("Declare that you have no conflict of interest before scoring.")
+                           if assignment.status == A.ASSIGNED else _("These scores have already been submitted."),
+                           code="invalid_transition")
+        if call.status != C.EVALUATION and assignment.round == 1:
+            raise Conflict(_("The evaluation of this call is over."), code="invalid_transition")
+        _fail_if(errors)
+        Score.objects.bulk_create([Score(assignment=assignment, criterion=c, value=v, justification=j)
+                                   for c, (v, j) in values.items()])
+        assignment.scored_at = _now()
+        _move("assignment", assignment, A.SCORED, actor=actor, action="funding.scores_submit",
+              after={c.code: v for c, (v, _j) in values.items()}, fields=["scored_at"])
+        application = Application.objects.select_for_update().get(pk=assignment.application_id)
+        pending = application.assignments.filter(round=assignment.round, status__in=[A.ASSIGNED, A.DECLARED]).exists()
+        if not pending and application.status == S.ADMITTED:
+            total, flagged = _application_totals(application, assignment.round, call)
+            application.total_score, application.disagreement = total, flagged
+            _move("application", application, S.SCORED, actor=None, action="funding.application_scored",
+                  after={"total_score": total, "disagreement": flagged}, fields=["total_score", "disagreement"])
+    return assignment
+
+
+# --- Decision (committee) -----------------------------------------------------------------------------
+
+
+def ranking(call: Call) -> dict[int, list]:
+    """The scored applications of each lot, best first (ties: earlier submission)."""
+    scored = call.applications.filter(status=S.SCORED)
+    return rules.rank(rules.Ranked(a.pk, a.lot_id, a.total_score, a.submitted_at, a.requested_amount)
+                      for a in scored)
+
+
+def allocation(call: Call) -> dict[int, list[rules.Funded]]:
+    """What the committee's decision would fund in each lot, within the lot's budget."""
+    budgets = dict(call.lots.values_list("pk", "budget"))
+    return {lot: rules.allocate(items, budgets[lot], skip_to_fit=bool(config.get("funding.skip_to_fit")),
+                                partial=bool(config.get("funding.partial_funding")))
+            for lot, items in ranking(call).items()}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    import calendar as cal
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, cal.monthrange(year, month)[1]))
+
+
+def default_schedule(amount: Decimal, start: dt.date, months: int) -> list[tuple[dt.date, Decimal]]:
+    """One tranche per year of the project, the first on the start date; the remainder in the first."""
+    years = max(1, -(-months // 12))
+    share = (amount // years)
+    tranches = [(_add_months(start, 12 * i), share) for i in range(years)]
+    tranches[0] = (start, share + amount - share * years)
+    return tranches
+
+
+def _schedule_reports(agreement: Agreement, calendar: WorkingCalendar) -> None:
+    """Interim reports at the end of each year of the project, the final one at its end; each due ten
+    working days after its period."""
+    rows, start = [], agreement.start_on
+    while True:
+        end = min(_add_months(start, 12) - dt.timedelta(days=1), agreement.end_on)
+        kind = ReportSchedule.Kind.FINAL if end >= agreement.end_on else ReportSchedule.Kind.INTERIM
+        rows.append(ReportSchedule(agreement=agreement, kind=kind, period_start=start, period_end=end,
+                                   due_on=calendar.add_working_days(end, 10)))
+        if kind == ReportSchedule.Kind.FINAL:
+            break
+        start = end + dt.timedelta(days=1)
+    ReportSchedule.objects.filter(agreement=agreement).delete()
+    ReportSchedule.objects.bulk_create(rows)
+
+
+def _agreement_create(application: Application, amount: Decimal, decided_on: dt.date, index: int,
+                      calendar: WorkingCalendar) -> Agreement:
+    start = _add_months(decided_on.replace(day=1), 1)
+    end = _add_months(start, application.months) - dt.timedelta(days=1)
+    agreement = Agreement.objects.create(application=application, number=f"{application.call.code}-{index:03d}",
+                                         amount=amount, start_on=start, end_on=end)
+    Tranche.objects.bulk_create([Tranche(agreement=agreement, number=i + 1, due_on=d, amount=a)
+                                 for i, (d, a) in enumerate(default_schedule(amount, start, application.months))])
+    _schedule_reports(agreement, calendar)
+    return agreement
+
+
+def call_decide(*, actor, call: Call, minutes: str, decided_on=None) -> Decision:
+    """The competition committee's decision with its minutes: the ranking per lot, funding down it
+    within each lot's budget, and a draft agreement for each funded application. Results are public."""
+    _require(can(actor, "call.decide", call), _("Only a member of this call's competition committee can decide."))
+    call = Call.objects.get(pk=call.pk)
+    if call.status != C.EVALUATION:
+        raise Conflict(_("The committee decides after the expert evaluation."), code="invalid_transition")
+    if not (minutes or "").strip():
+        raise _invalid("minutes", _("Record the minutes of the committee's meeting."))
+    unscored = call.applications.filter(status=S.ADMITTED).count()
+    if unscored:
+        message = _("%(n)s applications have not been scored by all their experts yet.") % {"n": unscored}
+        raise ValidationFailed(message, fields={"minutes": [message]}, code="not_scored")
+    decided_on = _date(decided_on, "decided_on") if decided_on else almaty_today()
+    calendar = _calendar()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        decision = Decision.objects.create(call=call, decided_on=decided_on, minutes=minutes.strip(),
+                                           decided_by=actor, recorded_at=_now())
+        funded = {f.id: f for items in allocation(call).values() for f in items}
+        index = 0
+        for items in ranking(call).values():
+            for position, item in enumerate(items, start=1):
+                application = Application.objects.select_for_update().get(pk=item.id)
+                application.rank = position
+                if item.id in funded:
+                    index += 1
+                    application.awarded_amount = funded[item.id].amount
+                    _move("application", application, S.FUNDED, actor=actor, action="funding.application_fund",
+                          after={"rank": position, "awarded_amount": application.awarded_amount},
+                          fields=["rank", "awarded_amount"])
+                    _agreement_create(application, application.awarded_amount, decided_on, index, calendar)
+                else:
+                    _move("application", application, S.NOT_FUNDED, actor=actor,
+                          action="funding.application_not_fund", after={"rank": position}, fields=["rank"])
+        _move("call", call, C.DECIDED, actor=actor, action="funding.call_decide",
+              after={"decided_on": decided_on, "funded": len(funded)})
+    for application in call.applications.filter(status__in=[S.FUNDED, S.NOT_FUNDED]).order_by("pk"):
+        _notify("result_" + application.status, representatives(application.organisation_id), call=call.code,
+                title=application.title, score=application.total_score, rank=application.rank,
+                amount=application.awarded_amount or 0)
+    return decision
+
+
+def application_decide(*, actor, application: Application, minutes: str) -> Application:
+    """The committee's decision on one application re-scored after a granted appeal against the result:
+    funded if it fits in what is left of its lot's budget, by the same funding rule as the call."""
+    call = application.call
+    _require(can(actor, "call.decide", call), _("Only a member of this call's competition committee can decide."))
+    if application.status != S.SCORED or call.status not in (C.DECIDED, C.ARCHIVED):
+        raise Conflict(_("Only an application re-scored after a granted appeal is decided on its own."),
+                       code="invalid_transition")
+    if not (minutes or "").strip():
+        raise _invalid("minutes", _("Record the minutes of the committee's meeting."))
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        awarded = (Application.objects.filter(lot=application.lot, status=S.FUNDED)
+                   .aggregate(s=Sum("awarded_amount"))["s"] or Decimal(0))
+        left = max(application.lot.budget - awarded, Decimal(0))
+        fund = rules.allocate([rules.Ranked(application.pk, application.lot_id, application.total_score,
+                                            application.submitted_at, application.requested_amount)], left,
+                              partial=bool(config.get("funding.partial_funding")))
+        if fund:
+            application.awarded_amount = fund[0].amount
+            index = Agreement.objects.filter(application__call=call).count() + 1
+            _move("application", application, S.FUNDED, actor=actor, action="funding.application_fund",
+                  after={"awarded_amount": application.awarded_amount, "minutes": minutes.strip()},
+                  fields=["awarded_amount"])
+            _agreement_create(application, application.awarded_amount, almaty_today(), index, _calendar())
+        else:
+            _move("application", application, S.NOT_FUNDED, actor=actor, action="funding.application_not_fund",
+                  after={"minutes": minutes.strip(), "left_in_lot": left})
+    _notify("result_" + application.status, representatives(application.organisation_id), call=call.code,
+            title=application.title, score=application.total_score, rank=application.rank or "—",
+            amount=application.awarded_amount or 0)
+    return application
+
+
+# --- Appeals ------------------------------------------------------------------------------------------
+
+
+def appeal_decided_on(application: Application) -> tuple[str, dt.date] | None:
+    """(kind, date of the decision appealed against) for an application that may be appealed."""
+    if application.status == S.REJECTED and hasattr(application, "compliance") and application.compliance.checked_at:
+        return Appeal.Kind.COMPLIANCE, timezone.localdate(application.compliance.checked_at, timezone=ALMATY)
+    if application.status == S.NOT_FUNDED and hasattr(application.call, "decision"):
+        return Appeal.Kind.RESULT, application.call.decision.decided_on
+    return None
+
+
+def appeal_file(*, actor, application: Application, grounds: str) -> Appeal:
+    """Appeal a compliance rejection or a result within 5 working days (issue 4; configurable)."""
+    _require(can(actor, "appeal.file", application))
+    application = Application.objects.select_related("call", "compliance").get(pk=application.pk)
+    found = appeal_decided_on(application)
+    if found is None:
+        raise Conflict(_("Only a rejection at the compliance check or a result can be appealed."),
+                       code="invalid_transition")
+    kind, decided_on = found
+    days = config.get("funding.appeal_working_days")
+    calendar = _calendar()
+    if not rules.appeal_in_time(almaty_today(), decided_on, calendar, days):
+        deadline = rules.appeal_deadline(decided_on, calendar, days)
+        raise ValidationFailed(
+            _("The time to appeal ended on %(date)s (%(days)s working days after the decision).")
+            % {"date": deadline.isoformat(), "days": days},
+            fields={"grounds": [_("The time to appeal ended on %(date)s.") % {"date": deadline.isoformat()}]},
+            code="appeal_late")
+    if not (grounds or "").strip():
+        raise _invalid("grounds", _("State the grounds of the appeal."))
+    if Appeal.objects.filter(application=application, kind=kind).exists():
+        raise Conflict(_("This decision has already been appealed."), code="already_appealed")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        appeal = Appeal.objects.create(application=application, kind=kind, grounds=grounds.strip(),
+                                       filed_at=_now(), filed_by=actor)
+        _move("application", application, S.APPEALED, actor=actor, action="funding.appeal_file",
+              after={"appeal": appeal.pk, "kind": kind})
+    _notify("appeal_filed", list(application.call.committee.all()) + operators(), application=application.reference,
+            kind=appeal.get_kind_display())
+    return appeal
+
+
+def appeal_decide(*, actor, appeal: Appeal, grant: bool, outcome: str) -> Appeal:
+    """The committee's answer, published. A granted appeal sends the application back to the
+    evaluation: to experts (a compliance appeal, once the evaluation has started) or to new experts (a
+    result appeal), then to the committee again."""
+    _require(can(actor, "appeal.decide", appeal), _("Only a member of this call's competition committee can decide."))
+    if not (outcome or "").strip():
+        raise _invalid("outcome", _("Write the committee's answer; it is published."))
+    added = []
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().select_related("application__call").get(pk=appeal.pk)
+        application = Application.objects.select_for_update().get(pk=appeal.application_id)
+        appeal.outcome, appeal.decided_by, appeal.decided_at = outcome.strip(), actor, _now()
+        target = rules.AppealStatus.GRANTED if grant else rules.AppealStatus.UPHELD
+        _move("appeal", appeal, target, actor=actor, action="funding.appeal_decide",
+              after={"outcome": appeal.outcome}, fields=["outcome", "decided_by", "decided_at"])
+        if grant:
+            _move("application", application, S.ADMITTED, actor=actor, action="funding.application_readmit")
+            call = application.call
+            if call.status != C.COMPLIANCE:
+                round_ = (application.assignments.aggregate(r=Max("round"))["r"] or 0) + 1
+                due = rules.evaluation_deadline(almaty_today(), _calendar(),
+                                                config.get("funding.evaluation_working_days"))
+                added = _staff(application, round_=round_, due=due)
+        else:
+            _move("application", application, S.UPHELD, actor=actor, action="funding.appeal_uphold")
+    _notify("appeal_" + appeal.status, representatives(application.organisation_id), application=application.reference,
+            outcome=appeal.outcome)
+    for row in added:
+        _notify("expert_assigned", [row.expert.user], call=application.call.code, count=1, due=row.due_on.isoformat())
+    return appeal
+
+
+# --- Agreements ---------------------------------------------------------------------------------------
+
+
+def _agreement(agreement: Agreement) -> Agreement:
+    return Agreement.objects.select_for_update().select_related("application__organisation", "application__call").get(
+        pk=agreement.pk)
+
+
+def agreement_prepare(*, actor, agreement: Agreement, start_on, end_on, tranches) -> Agreement:
+    """The operator sets the period and the payment schedule of a draft agreement."""
+    _require(can(actor, "agreement.manage", agreement))
+    start_on, end_on = _date(start_on, "start_on"), _date(end_on, "end_on")
+    errors = {}
+    months = (end_on.year - start_on.year) * 12 + end_on.month - start_on.month + (1 if end_on.day >= start_on.day - 1 else 0)
+    problem = rules.duration_problem(months, config.get("funding.duration_min_months"),
+                                     config.get("funding.duration_max_months"))
+    if end_on <= start_on:
+        problem = _("The end date must be after the start date.")
+    if problem:
+        errors["end_on"] = [str(problem)]
+    try:
+        schedule = [(_date(d, f"tranches.{i}.due_on"), _money(a, f"tranches.{i}.amount"))
+                    for i, (d, a) in enumerate(tranches or [])]
+    except ValidationFailed as exc:
+        raise ValidationFailed(fields={**errors, **exc.fields}) from None
+    problem = rules.tranches_problem(schedule, agreement.amount, start_on, end_on)
+    if problem:
+        errors["tranches"] = [str(problem)]
+    _fail_if(errors)
+    with transaction.atomic():
+        agreement = _agreement(agreement)
+        if agreement.status != G.DRAFT or agreement.signed_by_ngo_at or agreement.signed_by_operator_at:
+            raise Conflict(_("A signed agreement cannot be changed."), code="not_editable")
+        before = {"start_on": agreement.start_on, "end_on": agreement.end_on}
+        agreement.start_on, agreement.end_on = start_on, end_on
+        agreement.save(update_fields=["start_on", "end_on"])
+        agreement.tranches.all().delete()
+        Tranche.objects.bulk_create([Tranche(agreement=agreement, number=i + 1, due_on=d, amount=a)
+                                     for i, (d, a) in enumerate(schedule)])
+        _schedule_reports(agreement, _calendar())
+        audit.record(action="funding.agreement_prepare", obj=agreement, actor=actor, before=before,
+                     after={"start_on": start_on, "end_on": end_on, "tranches": [[d, a] for d, a in schedule]})
+    return agreement
+
+
+def _years(agreement: Agreement) -> range:
+    end = agreement.terminated_on or agreement.end_on
+    return range(agreement.start_on.year, end.year + 1)
+
+
+def _recompute_signs(agreement: Agreement) -> None:
+    from qogam.reporting.services import activity_recompute
+
+    for year in _years(agreement):
+        activity_recompute(organisation=agreement.application.organisation, year=year)
+
+
+def agreement_activate(*, actor, agreement: Agreement) -> Agreement:
+    """A signed agreement becomes active on its start date (`qogam daily`, or at signing)."""
+    with transaction.atomic():
+        agreement = _agreement(agreement)
+        if agreement.start_on > almaty_today():
+            raise Conflict(_("The agreement starts on %(date)s.") % {"date": agreement.start_on.isoformat()},
+                           code="not_started")
+        _move("agreement", agreement, G.ACTIVE, actor=actor, action="funding.agreement_activate")
+    return agreement
+
+
+def agreement_sign(*, actor, agreement: Agreement) -> Agreement:
+    """Each party signs its side: the organisation's representative and the operator. Signed by both,
+    the agreement counts toward the organisation's sign of activeness (DOMAIN §3)."""
+    _require(can(actor, "agreement.sign", agreement))
+    now = _now()
+    with transaction.atomic():
+        agreement = _agreement(agreement)
+        if agreement.status != G.DRAFT:
+            raise Conflict(_("This agreement has already been signed."), code="already_signed")
+        if is_operator(actor):
+            if agreement.signed_by_operator_at:
+                raise Conflict(_("The operator has already signed."), code="already_signed")
+            agreement.signed_by_operator_at, agreement.signed_by_operator = now, actor
+            side = "operator"
+        else:
+            if agreement.signed_by_ngo_at:
+                raise Conflict(_("The organisation has already signed."), code="already_signed")
+            agreement.signed_by_ngo_at, agreement.signed_by_ngo = now, actor
+            side = "organisation"
+        agreement.save(update_fields=["signed_by_operator_at", "signed_by_operator", "signed_by_ngo_at",
+                                      "signed_by_ngo"])
+        audit.record(action="funding.agreement_sign", obj=agreement, actor=actor, after={"side": side})
+        if agreement.signed_by_ngo_at and agreement.signed_by_operator_at:
+            _move("agreement", agreement, G.SIGNED, actor=actor, action="funding.agreement_signed")
+            if agreement.start_on <= almaty_today():
+                _move("agreement", agreement, G.ACTIVE, actor=actor, action="funding.agreement_activate")
+            _recompute_signs(agreement)
+    if agreement.status != G.DRAFT:
+        _notify("agreement_signed", representatives(agreement.application.organisation_id) + operators(),
+                number=agreement.number, amount=agreement.amount)
+    return agreement
+
+
+def tranche_pay(*, actor, tranche: Tranche, paid_on=None) -> Tranche:
+    _require(can(actor, "agreement.manage", tranche.agreement))
+    paid_on = _date(paid_on, "paid_on") if paid_on else almaty_today()
+    with transaction.atomic():
+        tranche = Tranche.objects.select_for_update().select_related("agreement").get(pk=tranche.pk)
+        if tranche.agreement.status not in (G.SIGNED, G.ACTIVE):
+            raise Conflict(_("Tranches are paid under a signed, running agreement."), code="invalid_transition")
+        if tranche.paid_on:
+            raise Conflict(_("This tranche has already been paid."), code="already_paid")
+        tranche.paid_on = paid_on
+        tranche.save(update_fields=["paid_on"])
+        audit.record(action="funding.tranche_pay", obj=tranche, actor=actor,
+                     after={"agreement": tranche.agreement.number, "amount": tranche.amount, "paid_on": paid_on})
+    return tranche
+
+
+def paid(agreement: Agreement) -> Decimal:
+    return agreement.tranches.exclude(paid_on=None).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+def agreement_terminate(*, actor, agreement: Agreement, reason: str, refund, terminated_on=None) -> Agreement:
+    """Termination with the amount to refund (at most what was paid)."""
+    _require(can(actor, "agreement.manage", agreement))
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give the reason for terminating the agreement.")]
+    try:
+        refund = _money(refund, "refund")
+        problem = rules.refund_problem(refund, paid(agreement))
+        if problem:
+            errors["refund"] = [str(problem)]
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    terminated_on = _date(terminated_on, "terminated_on") if terminated_on else almaty_today()
+    if terminated_on < agreement.start_on:
+        errors["terminated_on"] = [_("The agreement cannot end before it started.")]
+    _fail_if(errors)
+    with transaction.atomic():
+        agreement = _agreement(agreement)
+        agreement.terminated_on, agreement.termination_reason = terminated_on, reason.strip()
+        agreement.refund_amount = refund
+        _move("agreement", agreement, G.TERMINATED, actor=actor, action="funding.agreement_terminate",
+              after={"reason": reason.strip(), "refund": refund, "terminated_on": terminated_on},
+              fields=["terminated_on", "termination_reason", "refund_amount"])
+        _recompute_signs(agreement)
+    _notify("agreement_terminated", representatives(agreement.application.organisation_id),
+            number=agreement.number, reason=reason.strip(), refund=refund)
+    return agreement
+
+
+def agreement_complete(*, actor, agreement: Agreement) -> Agreement:
+    """Completed once the final report is accepted."""
+    _require(can(actor, "agreement.manage", agreement))
+    accepted = MonitoringReport.objects.filter(due__agreement=agreement, due__kind=ReportSchedule.Kind.FINAL,
+                                               status=MonitoringReport.Status.ACCEPTED).exists()
+    if not accepted:
+        raise Conflict(_("The agreement is completed once its final report has been accepted."),
+                       code="final_report_missing")
+    with transaction.atomic():
+        agreement = _agreement(agreement)
+        _move("agreement", agreement, G.COMPLETED, actor=actor, action="funding.agreement_complete")
+    return agreement
+
+
+def agreement_close(*, actor, agreement: Agreement) -> Agreement:
+    _require(can(actor, "agreement.manage", agreement))
+    with transaction.atomic():
+        agreement = _agreement(agreement)
+        if agreement.status == G.TERMINATED and agreement.refund_amount is None:
+            raise Conflict(_("Record the refund before closing."), code="refund_missing")
+        agreement.closed_on = almaty_today()
+        _move("agreement", agreement, G.CLOSED, actor=actor, action="funding.agreement_close", fields=["closed_on"])
+    return agreement
+
+
+# --- Monitoring ---------------------------------------------------------------------------------------
+
+
+def budget_lines(agreement: Agreement) -> dict[str, Decimal]:
+    content = agreement.application.latest.content if agreement.application.latest else agreement.application.draft
+    lines: dict[str, Decimal] = {}
+    for row in content.get("budget_lines") or []:
+        lines[row["item"]] = lines.get(row["item"], Decimal(0)) + Decimal(row["amount"])
+    return lines
+
+
+def _monitoring_content(raw: dict, lines: dict) -> dict:
+    errors: dict[str, list] = {}
+    indicators = []
+    for i, row in enumerate(raw.get("indicators") or []):
+        name = str(row.get("indicator") or "").strip()
+        target, achieved = rules._whole_number(row.get("target")), rules._whole_number(row.get("achieved"))
+        if not name and target is None and achieved is None:
+            continue
+        if not name:
+            errors[f"indicators.{i}.indicator"] = [_("Name the indicator.")]
+        if target is None:
+            errors[f"indicators.{i}.target"] = [_("Enter a whole number.")]
+        if achieved is None:
+            errors[f"indicators.{i}.achieved"] = [_("Enter a whole number.")]
+        indicators.append({"indicator": name, "target": target or 0, "achieved": achieved or 0})
+    beneficiaries = rules._whole_number(raw.get("beneficiaries"))
+    if beneficiaries is None:
+        errors["beneficiaries"] = [_("Enter a whole number.")]
+    spending = {}
+    for item, amount in (raw.get("spending") or {}).items():
+        value = rules._whole_number(amount)
+        if str(amount or "").strip() == "":
+            continue
+        if value is None:
+            errors[f"spending.{item}"] = [_("Give the amount in whole tenge, digits only.")]
+        else:
+            spending[str(item)] = str(value)
+    if not indicators:
+        errors["indicators"] = [_("Report at least one indicator.")]
+    _fail_if(errors)
+    return {"indicators": indicators, "beneficiaries": beneficiaries, "spending": spending,
+            "narrative": str(raw.get("narrative") or "").strip()}
+
+
+def _raise_flag(agreement: Agreement, code: str, note: str, actor) -> RiskFlag | None:
+    if RiskFlag.objects.filter(agreement=agreement, code=code, cleared_at=None).exists():
+        return None
+    flag = RiskFlag.objects.create(agreement=agreement, code=code, note=note, raised_at=_now())
+    audit.record(action="funding.risk_flag_raise", obj=flag, actor=actor, after={"code": code, "note": note})
+    return flag
+
+
+def monitoring_report_submit(*, actor, due: ReportSchedule, content: dict) -> MonitoringReport:
+    """An interim or final report: indicators, beneficiaries and spending against the budget lines.
+    Immutable once submitted; a returned report is corrected by a new submission."""
+    agreement = Agreement.objects.select_related("application__latest").get(pk=due.agreement_id)
+    _require(can(actor, "monitoring.submit", agreement))
+    if agreement.status not in (G.SIGNED, G.ACTIVE):
+        raise Conflict(_("Reports are submitted under a running agreement."), code="invalid_transition")
+    lines = budget_lines(agreement)
+    clean = _monitoring_content(content or {}, lines)
+    warnings = rules.spending_problems(lines, {k: Decimal(v) for k, v in clean["spending"].items()},
+                                       Decimal(config.get("funding.spending_tolerance_percent")))
+    with transaction.atomic():
+        due = ReportSchedule.objects.select_for_update().get(pk=due.pk)
+        last = due.reports.order_by("-number").first()
+        if last is not None and last.status != MonitoringReport.Status.RETURNED:
+            raise Conflict(_("This report has already been submitted; it can be corrected only if the operator "
+                             "returns it."), code="already_submitted")
+        report = MonitoringReport.objects.create(
+            due=due, number=(last.number + 1) if last else 1, content=clean, content_hash=content_hash(clean),
+            warnings=[{"code": w.code, "message": str(w.message)} for w in warnings], submitted_at=_now(),
+            submitted_by=actor)
+        audit.record(action="funding.monitoring_report_submit", obj=report, actor=actor,
+                     after={"agreement": agreement.number, "kind": due.kind, "hash": report.content_hash})
+        if any(w.code in ("line_overspent", "total_overspent") for w in warnings):
+            _raise_flag(agreement, "overspent", str(gettext_lazy("Spending exceeds the budget.")), actor)
+    _notify("monitoring_submitted", operators(), number=agreement.number, kind=due.get_kind_display())
+    return report
+
+
+def monitoring_report_review(*, actor, report: MonitoringReport, accept: bool, note: str = "") -> MonitoringReport:
+    agreement = report.due.agreement
+    _require(can(actor, "monitoring.review", agreement))
+    if not accept and not (note or "").strip():
+        raise _invalid("note", _("Say what must be corrected."))
+    with transaction.atomic():
+        report = MonitoringReport.objects.select_for_update().select_related("due__agreement").get(pk=report.pk)
+        if report.status != MonitoringReport.Status.SUBMITTED:
+            raise Conflict(_("This report has already been reviewed."), code="already_reviewed")
+        report.status = MonitoringReport.Status.ACCEPTED if accept else MonitoringReport.Status.RETURNED
+        report.review_note, report.reviewed_by, report.reviewed_at = (note or "").strip(), actor, _now()
+        report.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+        audit.record(action="funding.monitoring_report_review", obj=report, actor=actor,
+                     before={"status": MonitoringReport.Status.SUBMITTED},
+                     after={"status": report.status, "note": report.review_note})
+        if accept and report.due.kind == ReportSchedule.Kind.FINAL:
+            for flag in rules.risk_flags(
+                    today=almaty_today(), report_due_on=None, report_submitted_on=None, overspent=False,
+                    is_final=True, indicators=[(i["target"], i["achieved"]) for i in report.content["indicators"]],
+                    low_achievement=Decimal(str(config.get("funding.low_achievement")))):
+                _raise_flag(agreement, flag.code, str(flag.message), actor)
+    _notify("monitoring_" + report.status, representatives(agreement.application.organisation_id),
+            number=agreement.number, note=report.review_note or "—")
+    return report
+
+
+def site_visit_record(*, actor, agreement: Agreement, visited_on, findings: str, photos=()) -> SiteVisit:
+    from django.core.files.base import ContentFile
+
+    _require(can(actor, "agreement.manage", agreement))
+    errors = {}
+    visited_on = _date(visited_on, "visited_on")
+    if visited_on > almaty_today():
+        errors["visited_on"] = [_("A visit is recorded after it took place.")]
+    if not (findings or "").strip():
+        errors["findings"] = [_("Record what the visit found.")]
+    checked = []
+    for i, photo in enumerate(photos or []):
+        try:
+            checked.append(checked_upload(photo, field=f"photos.{i}", allowed=IMAGE_TYPES))
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    _fail_if(errors)
+    with transaction.atomic():
+        visit = SiteVisit.objects.create(agreement=agreement, visited_on=visited_on, findings=findings.strip(),
+                                         recorded_by=actor, recorded_at=_now())
+        for data, kind, name in checked:
+            photo = SiteVisitPhoto(visit=visit, content_type=kind, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+            photo.file.save(name, ContentFile(data), save=False)
+            photo.save()
+        audit.record(action="funding.site_visit_record", obj=visit, actor=actor,
+                     after={"agreement": agreement.number, "visited_on": visited_on, "photos": len(checked)})
+    return visit
+
+
+def risk_flag_raise(*, actor, agreement: Agreement, code: str, note: str) -> RiskFlag:
+    _require(can(actor, "agreement.manage", agreement))
+    if not (code or "").strip() or not (note or "").strip():
+        raise _invalid("note", _("Name the risk and describe it."))
+    with transaction.atomic():
+        flag = _raise_flag(agreement, code.strip()[:40], note.strip(), actor)
+    if flag is None:
+        raise Conflict(_("This risk is already flagged."), code="already_flagged")
+    return flag
+
+
+def risk_flag_clear(*, actor, flag: RiskFlag) -> RiskFlag:
+    _require(can(actor, "agreement.manage", flag.agreement))
+    with transaction.atomic():
+        flag = RiskFlag.objects.select_for_update().get(pk=flag.pk)
+        if flag.cleared_at:
+            raise Conflict(_("This risk flag has already been cleared."), code="already_cleared")
+        flag.cleared_at = _now()
+        flag.save(update_fields=["cleared_at"])
+        audit.record(action="funding.risk_flag_clear", obj=flag, actor=actor, after={"code": flag.code})
+    return flag
+
+
+def get(model, pk, message=None):
+    """The object with `pk`, or NotFound."""
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(message)
+    return obj
+
