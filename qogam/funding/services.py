@@ -450,6 +450,7 @@ def application_create(*, actor, call: Call, lot: Lot, organisation: Organisatio
              _("Only an approved representative of the organisation can apply for it."))
     if lot.call_id != call.pk:
         raise _invalid("lot", _("Choose a lot of this call."))
+    call = Call.objects.get(pk=call.pk)
     if call.status != C.OPEN:
         raise _invalid("call", rules.submission_problem(almaty_today(), call.opens_on, call.closes_on)
                        or _("This call is not open for applications."))
@@ -603,7 +604,7 @@ def submission_content(application: Application) -> dict:
 def application_submit(*, actor, application: Application, expected_version=None) -> ApplicationVersion:
     """Submit with a receipt; a late submission is refused with a clear message (issue 4)."""
     _require(can(actor, "application.submit", application))
-    call = application.call
+    call = Call.objects.get(pk=application.call_id)
     problem = rules.submission_problem(almaty_today(), call.opens_on, call.closes_on)
     if problem or call.status != C.OPEN:
         raise ValidationFailed(problem or _("This call is not open for applications."),
@@ -642,7 +643,7 @@ def application_submit(*, actor, application: Application, expected_version=None
 
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     _require(can(actor, "application.withdraw", application))
-    call = application.call
+    call = Call.objects.get(pk=application.call_id)
     if not rules.can_withdraw(almaty_today(), call.closes_on) or call.status != C.OPEN:
         raise Conflict(_("The deadline has passed; an application can be withdrawn only before it."),
                        code="withdraw_closed")
@@ -662,7 +663,7 @@ def compliance_decide(*, actor, application: Application, checklist: dict, outco
     applicant. The automatic checks run again at the decision; an application that fails them cannot be
     admitted."""
     _require(can(actor, "compliance.decide", application))
-    call = application.call
+    call = Call.objects.get(pk=application.call_id)
     if call.status != C.COMPLIANCE:
         raise Conflict(_("The compliance check of this call is not open."), code="invalid_transition")
     errors: dict[str, list] = {}

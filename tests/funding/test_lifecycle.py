@@ -233,8 +233,8 @@ def test_conflicted_expert_is_never_assigned(world, clock):
 
 
 def test_declaration_required_before_content_and_recusal_reassigns(world, clock):
-    from qogam.funding import selectors
     from qogam.accounts.permissions import mark_otp_verified
+    from qogam.funding import selectors
 
     application = apply(world, 0, world.lots[0])
     _to_evaluation(world, clock, [application])
