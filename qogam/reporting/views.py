@@ -4,9 +4,6 @@ register and receipt check. Thin: services write, selectors read, rules judge.""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from functools import wraps
 
 from django.conf import settings
@@ -23,13 +20,13 @@ from django.views.decorators.http import require_POST
 
 from qogam.accounts.permissions import is_authorised_body, represents
 from qogam.core.calendar import today as almaty_today
+from qogam.core.downloads import csv_response, xlsx_response
 from qogam.core.errors import Conflict, NotFound, PermissionDeniedError, ValidationFailed
 from qogam.registry import selectors as registry_selectors
 from qogam.reporting import forms, pdf, public, rules, selectors, services, xlsx
 from qogam.reporting.models import AnnualReport, ReportVersion
 
 PAGE_SIZE = 50
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
 def _page(request, items, size=PAGE_SIZE):
@@ -493,53 +490,18 @@ def overdue(request):
     })
 
 
-def _cell(value):
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
-
-
-def _csv_response(filename, header, table):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for line in table:
-        writer.writerow([_cell(v) for v in line])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+REPORT_WIDTHS = (14, 48, 12, 24, 22, 6, 11, 11, 11, 8, 8, 8, 10, 12)
 
 
 def _xlsx_response(filename, title, header, table):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in table:
-        sheet.append([_cell(v) for v in line])
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKLMN", (14, 48, 12, 24, 22, 6, 11, 11, 11, 8, 8, 8, 10, 12), strict=False):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(filename, title, header, table, widths=REPORT_WIDTHS)
 
 
 @authorised_body_required
 def overdue_csv(request):
     _form, year, region, rows = _overdue(request)
     suffix = f"-{region}" if region else ""
-    return _csv_response(f"qogam-overdue-{year}{suffix}.csv", OVERDUE_COLUMNS, _overdue_table(rows))
+    return csv_response(f"qogam-overdue-{year}{suffix}.csv", OVERDUE_COLUMNS, _overdue_table(rows))
 
 
 @authorised_body_required
@@ -582,4 +544,4 @@ def foreign_funding_csv(request):
         for row in rows
     ]
     name = "qogam-foreign-funding" + (f"-{year}" if year else "") + (f"-{region}" if region else "") + ".csv"
-    return _csv_response(name, FOREIGN_COLUMNS, table)
+    return csv_response(name, FOREIGN_COLUMNS, table)
