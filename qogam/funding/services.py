@@ -246,7 +246,11 @@ def _lot_rows(lots, programme, errors) -> list[dict]:
         rationale = str(lot.get("rationale") or "").strip()
         if not rationale:
             errors[f"{key}.rationale"] = [_("Publish the rationale for the lot.")]
-        max_months = int(lot.get("max_months") or config.get("funding.duration_max_months"))
+        max_months = rules._whole_number(lot.get("max_months") or config.get("funding.duration_max_months"))
+        if max_months is None or not 1 <= max_months <= config.get("funding.duration_max_months"):
+            errors[f"{key}.max_months"] = [_("Give the longest duration in months, at most %(max)s.")
+                                           % {"max": config.get("funding.duration_max_months")}]
+            max_months = 0
         rows.append({"number": i + 1, "title": title, "direction_id": direction, "region_id": region,
                      "budget": budget, "rationale": rationale, "max_months": max_months})
     total = sum((r["budget"] for r in rows), Decimal(0))
@@ -289,6 +293,9 @@ def call_create(*, actor, programme, title_kk="", title_ru="", description="", o
         errors["scale_max"] = [_("The scale runs from a lower to a higher whole number, at most 100.")]
     documents = documents if documents is not None else [
         {"code": d.code, "name": d.name, "mandatory": d.mandatory} for d in spec.documents]
+    codes = [str(d.get("code") or "").strip() for d in documents]
+    if not all(codes) or len(set(codes)) != len(codes) or not all(str(d.get("name") or "").strip() for d in documents):
+        errors["documents"] = [_("Give each required document its own code and a name.")]
     members = list(committee)
     if any(getattr(m, "role", None) != Role.COMMITTEE for m in members):
         errors["committee"] = [_("Only users with the committee role can sit on a competition committee.")]
