@@ -244,6 +244,8 @@ def committee_calls(user):
 
 
 def appeals_for_committee(user):
+    if not has_full_session(user):
+        return Appeal.objects.none()
     return (Appeal.objects.filter(application__call__committee=user).select_related("application__call",
                                                                                     "application__organisation")
             .order_by("status", "-filed_at"))
