@@ -6,7 +6,19 @@ amounts, scores and statuses; never persons, IIN hashes, expert identities or up
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from qogam.accounts.models import Representation
 from qogam.accounts.permissions import has_full_session
@@ -47,7 +59,7 @@ def public_calls():
 
 def public_call(code: str) -> Call:
     call = (Call.objects.filter(code=code).exclude(status=rules.CallStatus.DRAFT)
-            .select_related("programme", "programme__funder_body")
+            .select_related("programme", "programme__funder_body", "decision")
             .prefetch_related("lots__direction", "lots__region", "criteria", "required_documents").first())
     if call is None:
         raise NotFound()
@@ -75,15 +87,23 @@ def call_results(call: Call) -> list[dict]:
 def public_appeals(call: Call):
     """Decided appeals of a call with the committee's published answers."""
     return (Appeal.objects.filter(application__call=call).exclude(status=rules.AppealStatus.FILED)
-            .select_related("application__organisation").order_by("decided_at", "pk"))
+            .select_related("application__organisation", "application__call").order_by("decided_at", "pk"))
+
+
+def paid_amount():
+    """The amount paid under each agreement, as a subquery (no GROUP BY over the selected columns)."""
+    paid = (Tranche.objects.filter(agreement=OuterRef("pk"), paid_on__isnull=False).order_by()
+            .values("agreement").annotate(total=Sum("amount")).values("total"))
+    return Subquery(paid, output_field=DecimalField(max_digits=18, decimal_places=0))
 
 
 def funded_projects(*, year=None, region=None, direction=None):
     """Agreements past the draft, with public fields only."""
     qs = (Agreement.objects.filter(status__in=PUBLIC_AGREEMENT_STATUSES)
-          .select_related("application__organisation", "application__call__programme", "application__region",
-                          "application__direction", "application__lot")
-          .annotate(paid=Sum("tranches__amount", filter=Q(tranches__paid_on__isnull=False)))
+          .select_related("application__organisation", "application__call__programme__funder_body",
+                          "application__region", "application__direction", "application__lot")
+          .defer("application__draft", "application__disagreement")
+          .annotate(paid=paid_amount())
           .order_by("-start_on", "number"))
     if year:
         qs = qs.filter(application__call__programme__year=year)

@@ -17,7 +17,7 @@ import hashlib
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -25,6 +25,7 @@ from qogam.core.calendar import ALMATY
 from qogam.core.models import AuditEntry
 from qogam.funding import rules
 from qogam.funding.models import Agreement, Tranche
+from qogam.funding.selectors import paid_amount
 from qogam.opendata.validation import is_uri
 
 SCHEMA_VERSION = "1.4"  # the package schema asks for major.minor
@@ -102,7 +103,8 @@ def published_agreements():
             "application__organisation__region", "application__region", "application__direction",
             "application__latest", "application__call__programme__funder_body", "application__call__decision",
         )
-        .annotate(disbursed=Sum("tranches__amount", filter=Q(tranches__paid_on__isnull=False)))
+        .defer("application__draft", "application__disagreement", "application__call__eligibility")
+        .annotate(disbursed=paid_amount())
         .order_by("number")
     )
 
