@@ -14,7 +14,7 @@ from types import ModuleType
 from django.db import transaction
 
 from qogam.core import audit
-from qogam.demo import registry, reporting, statebodies, users
+from qogam.demo import funding, registry, reporting, statebodies, users
 from qogam.demo.context import DemoContext
 
 GENERATORS: tuple[tuple[str, ModuleType], ...] = (
@@ -22,6 +22,7 @@ GENERATORS: tuple[tuple[str, ModuleType], ...] = (
     ("register of organisations", registry),
     ("demo users", users),
     ("annual reports", reporting),
+    ("state grants", funding),
 )
 
 RUN_OBJECT_TYPE = "demo.run"

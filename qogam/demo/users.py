@@ -39,6 +39,8 @@ LOGINS = (
     DemoLogin("demo-operator", Role.OPERATOR, "operator",
               "staff of the grant operator, NJSC Center for Support of Civil Initiatives"),
     DemoLogin("demo-expert", Role.EXPERT, None, "an expert's cabinet; experts may also represent NGOs"),
+    DemoLogin("demo-committee", Role.COMMITTEE, None,
+              "decide the call the demo expert is scoring, answer the pending appeal"),
     DemoLogin("demo-secretary", Role.COUNCIL_SECRETARY, "mci",
               "secretary of the public council at the Ministry of Culture and Information"),
     DemoLogin("demo-analyst", Role.ANALYST, "mci.civil_society",

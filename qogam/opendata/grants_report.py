@@ -245,19 +245,19 @@ def grant_facts(years=None) -> list[GrantFact]:
     """Published grants as facts; funder names in the current language (state bodies are trilingual)."""
     p = "application__call__programme__"
     rows = list(_agreements(years).order_by("pk").values_list(
-        "pk", "amount", "status", "application__organisation__region_id", "application__direction_id",
+        "pk", "amount", "terminated_on", "application__organisation__region_id", "application__direction_id",
         f"{p}year", f"{p}funder_kind", f"{p}funder_name", f"{p}funder_bin", f"{p}funder_body_id"))
     bodies = {body.pk: body for body in StateBody.objects.filter(pk__in={row[-1] for row in rows if row[-1]})}
     beneficiaries = _beneficiaries([row[0] for row in rows])
     facts = []
-    for pk, amount, status, region, direction, year, kind, funder_name, funder_bin, body_id in rows:
+    for pk, amount, terminated_on, region, direction, year, kind, funder_name, funder_bin, body_id in rows:
         if body_id:
             funder, funder_name = org_id(bodies[body_id].bin), bodies[body_id].name
         else:
             funder = org_id(funder_bin) if funder_bin else unregistered_funder_id(funder_name)
         facts.append(GrantFact(
             year=year, amount=amount, funder_kind=kind, funder=funder, funder_name=funder_name, region=region,
-            direction=direction, terminated=status == rules.AgreementStatus.TERMINATED,
+            direction=direction, terminated=terminated_on is not None,
             beneficiaries=beneficiaries.get(pk, 0),
         ))
     return facts

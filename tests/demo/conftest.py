@@ -16,7 +16,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     Tests that use it also take `db`, so each of them runs in a savepoint inside this transaction.
     """
     key_file = tmp_path_factory.mktemp("demo-key") / "personal.key"
-    fast = {"QOGAM_PERSONAL_KEY_FILE": key_file, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
+    fast = {"QOGAM_PERSONAL_KEY_FILE": key_file, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+            "MEDIA_ROOT": tmp_path_factory.mktemp("demo-media")}
     with django_db_blocker.unblock(), override_settings(**fast):
         with transaction.atomic():
             ctx = DemoContext(scale=TEST_SCALE, today=timezone.localdate())
