@@ -267,6 +267,23 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # --- Cabinet -----------------------------------------------------------------------------------
 
 
+def _funding_links(user) -> list[tuple[str, str]]:
+    """Where each role works in the competition engine."""
+    from qogam.funding import permissions as funding
+
+    links = []
+    if selectors.represented_organisation_ids(user).exists():
+        links.append((_("My grant applications"), reverse("funding:my-applications")))
+    if funding.expert_of(user) is not None:
+        links.append((_("Applications assigned to me for scoring"), reverse("funding:expert-assignments")))
+    if funding.is_operator(user):
+        links.append((_("Grant operator: calls, compliance, experts, agreements"), reverse("funding:operator-home")))
+    if user.role == "committee" and permissions.has_full_session(user):
+        links.append((_("Competition committee: decisions and appeals"), reverse("funding:committee-calls")))
+    links.append((_("State grants: calls and funded projects"), reverse("funding:calls")))
+    return links
+
+
 def _role_links(user) -> list[tuple[str, str]]:
     links = []
     if permissions.can_request_representation(user):
@@ -275,6 +292,7 @@ def _role_links(user) -> list[tuple[str, str]]:
         links.append((_("Representation requests to decide"), reverse("accounts:representation_queue")))
     if user.is_staff and permissions.has_full_session(user):
         links.append((_("Administration"), reverse("admin:index")))
+    links += _funding_links(user)
     links.append((_("Register of organisations"), reverse("registry:organisation_list")))
     links.append((_("Change password"), reverse("accounts:password_change")))
     links.append((_("Open API documentation"), reverse("api-docs")))
