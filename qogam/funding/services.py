@@ -458,9 +458,9 @@ def application_create(*, actor, call: Call, lot: Lot, organisation: Organisatio
     if lot.call_id != call.pk:
         raise _invalid("lot", _("Choose a lot of this call."))
     call = Call.objects.get(pk=call.pk)
-    if call.status != C.OPEN:
-        raise _invalid("call", rules.submission_problem(almaty_today(), call.opens_on, call.closes_on)
-                       or _("This call is not open for applications."))
+    problem = rules.submission_problem(almaty_today(), call.opens_on, call.closes_on)
+    if call.status != C.OPEN or problem:
+        raise _invalid("call", problem or _("This call is not open for applications."))
     errors = {}
     if not (title or "").strip():
         errors["title"] = [_("Give the project a title.")]
