@@ -9,6 +9,7 @@ service is the n-th filled row on the page and an error keyed `activities.2.end_
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qogam.core.errors import Conflict, NotFound, PermissionDeniedError, ValidationFailed
@@ -33,31 +34,44 @@ MONITORING_PARTS = ("indicator", "target", "achieved")
 class Errors:
     """A refused service call placed on a page.
 
-    `fields[key]` are the messages of a field shown on the page (`errors.fields.title` in a template);
-    `get(key)` reads any key, dotted ones included (`budget_lines.1.amount`, `relevance.value`);
-    `general` holds the message of a refusal about no field, and the messages of fields the page does
-    not show, so that nothing the service said is lost.
+    `fields[key]` are the messages of a field shown on the page (`errors.fields.title`, or `errors.title`,
+    in a template); `get(key)` reads any key, dotted ones included (`budget_lines.1.amount`,
+    `relevance.value`). A repeated field named in `rows` keeps its rows' messages apart:
+    `row(name, i)` is {part: messages} of its i-th posted row. `general` holds the message of a refusal
+    about no field, and the messages of fields the page does not show, so that nothing the service said
+    is lost.
     """
 
-    def __init__(self, exc=None, *, shown=()):
+    def __init__(self, exc=None, *, shown=(), rows=()):
         self.fields: dict[str, list[str]] = {}
+        self.rows: dict[str, dict[int, dict[str, list[str]]]] = {}
         self.general: list[str] = []
         if exc is None:
             return
         raw = {str(k): [str(m) for m in (v if isinstance(v, list | tuple) else [v])]
                for k, v in (getattr(exc, "fields", None) or {}).items()}
-        shown = set(shown)
+        shown = {*shown, *rows}
         if not raw or not any(key in shown or key.split(".")[0] in shown for key in raw):
             self.general.append(str(exc.message))
         for key, messages in raw.items():
-            if key in shown or key.split(".")[0] in shown:
+            head, _dot, rest = key.partition(".")
+            index, _dot, part = rest.partition(".")
+            if head in rows and index.isdigit():
+                bucket = self.rows.setdefault(head, {}).setdefault(int(index), {}).setdefault(part, [])
+            elif key in shown or head in shown:
                 bucket = self.fields.setdefault(key, [])
-                bucket.extend(m for m in messages if m not in bucket)
             else:
-                self.general.extend(m for m in messages if m not in self.general)
+                bucket = self.general
+            bucket.extend(m for m in messages if m not in bucket)
+
+    def __getitem__(self, key):
+        """`errors.<field>` in a template."""
+        if key in self.fields:
+            return self.fields[key]
+        raise KeyError(key)
 
     def __bool__(self) -> bool:
-        return bool(self.fields or self.general)
+        return bool(self.fields or self.rows or self.general)
 
     @property
     def messages(self) -> list[str]:
@@ -65,10 +79,17 @@ class Errors:
         out = list(self.general)
         for found in self.fields.values():
             out.extend(m for m in found if m not in out)
+        for by_index in self.rows.values():
+            for parts in by_index.values():
+                for found in parts.values():
+                    out.extend(m for m in found if m not in out)
         return out
 
     def get(self, key: str) -> list[str]:
         return self.fields.get(key, [])
+
+    def row(self, name: str, index: int) -> dict[str, list[str]]:
+        return self.rows.get(name, {}).get(index, {})
 
 
 def attempt(service, **kwargs):
@@ -101,21 +122,30 @@ def read(selector, *args, **kwargs):
         raise PermissionDenied(str(exc.message)) from None
 
 
+def obj_or_404(queryset, pk):
+    """The record of `queryset` with this key, or the 404 page."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("Not found."))
+    return found
+
+
 def text(data, key: str) -> str:
     return (data.get(key) or "").strip()
 
 
-def posted_rows(data, prefix: str, parts) -> list[dict]:
-    """The filled rows of a repeated field; blank rows are dropped."""
+def posted_rows(data, prefix: str, parts, *, checkboxes=()) -> list[dict]:
+    """The filled rows of a repeated field; blank rows are dropped. A part named in `checkboxes` is
+    True when its box was ticked, and does not by itself make a row filled."""
     try:
         count = max(0, min(int(data.get(f"{prefix}-rows", "")), ROWS_MAX))
     except ValueError:
         count = 0
     rows = []
     for i in range(count):
-        row = {part: text(data, f"{prefix}-{i}-{part}") for part in parts}
+        row = {part: text(data, f"{prefix}-{i}-{part}") for part in parts if part not in checkboxes}
         if any(row.values()):
-            rows.append(row)
+            rows.append({**row, **{part: data.get(f"{prefix}-{i}-{part}") == "on" for part in checkboxes}})
     return rows
 
 

@@ -17,7 +17,7 @@ from qogam.funding import pdf, services
 from qogam.registry.models import StateBody
 from tests.accounts.helpers import login_verified
 from tests.factories import StateBodyFactory, UserFactory
-from tests.funding.test_pages_operator import decided
+from tests.funding.stages import decided, page_clock
 from tests.funding.world import representative
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
@@ -25,15 +25,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 @pytest.fixture
 def clock(funding_clock, monkeypatch):
-    original = funding_clock.set
-
-    def set_(today):
-        original(today)
-        monkeypatch.setattr("qogam.funding.views.operator.almaty_today", lambda: today)
-
-    funding_clock.set = set_
-    funding_clock.set(funding_clock.today)
-    return funding_clock
+    return page_clock(funding_clock, monkeypatch)
 
 
 @pytest.fixture

@@ -9,13 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from qogam.accounts.models import Role
 from qogam.core.models import AuditEntry
 from qogam.funding import services
 from qogam.funding.models import (
-    Agreement,
     Appeal,
     Application,
     ApplicationDocument,
@@ -24,28 +22,23 @@ from qogam.funding.models import (
 )
 from tests.accounts.helpers import login_verified
 from tests.factories import UserFactory
-from tests.funding.world import PDF, application_data, apply, score_all
+from tests.funding.stages import (
+    audit,
+    decided,
+    page_clock,
+    running_agreement,
+    text,
+    to_compliance,
+    url,
+)
+from tests.funding.world import PDF, application_data, apply
 
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ("kk", "ru", "en")
 
 
-# --- Local test data (the stages of a call, shared with the public and expert page tests) -------------
-
-
-def page_clock(funding_clock, monkeypatch):
-    """The engine's clock, also read by the pages (deadlines, the time to appeal)."""
-    original = funding_clock.set
-
-    def set_(today):
-        original(today)
-        for module in ("applicant", "expert", "public"):
-            monkeypatch.setattr(f"qogam.funding.views.{module}.almaty_today", lambda: today)
-
-    funding_clock.set = set_
-    funding_clock.set(funding_clock.today)
-    return funding_clock
+# --- Local test data (the stages of a call are in tests/funding/stages.py) ---------------------------
 
 
 @pytest.fixture
@@ -56,59 +49,6 @@ def clock(funding_clock, monkeypatch):
 @pytest.fixture
 def world(funding_world, clock):
     return funding_world
-
-
-def url(name, *args, lang="en", query=""):
-    with translation.override(lang):
-        return reverse(f"funding:{name}", args=args) + query
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def audit(action: str) -> int:
-    return AuditEntry.objects.filter(action=action).count()
-
-
-def to_compliance(world, clock, count=2):
-    """`count` submitted applications (lot 1, then lot 2) and the call closed: compliance check open."""
-    applications = [apply(world, i, world.lots[i % 2]) for i in range(count)]
-    clock.set(dt.date(2026, 6, 26))
-    services.call_close(actor=world.operator, call=world.call)
-    world.call.refresh_from_db()
-    return applications
-
-
-def to_evaluation(world, clock, count=2):
-    applications = to_compliance(world, clock, count)
-    for a in applications:
-        services.compliance_decide(actor=world.operator, application=a, outcome="admitted",
-                                   checklist={"documents": {"ok": True}})
-    services.evaluation_start(actor=world.operator, call=world.call)
-    world.call.refresh_from_db()
-    return applications
-
-
-def decided(world, clock, count=2):
-    """A decided call: both applications funded (3 m each, lots of 5 m and 4 m), with draft agreements."""
-    applications = to_evaluation(world, clock, count)
-    for a in applications:
-        score_all(world, a)
-    services.call_decide(actor=world.committee[0], call=world.call, minutes="Хаттама №1")
-    for a in applications:
-        a.refresh_from_db()
-    return applications
-
-
-def running_agreement(world, clock) -> Agreement:
-    application = decided(world, clock, 1)[0]
-    agreement = application.agreement
-    clock.set(agreement.start_on)
-    services.agreement_sign(actor=world.reps[0], agreement=agreement)
-    services.agreement_sign(actor=world.operator, agreement=agreement)
-    agreement.refresh_from_db()
-    return agreement
 
 
 def draft(world, index=0, lot=None, **kwargs):

@@ -13,7 +13,7 @@ from qogam.funding import services
 from qogam.funding.models import Agreement, Decision
 from tests.accounts.helpers import login_verified
 from tests.factories import UserFactory
-from tests.funding.test_pages_operator import to_evaluation
+from tests.funding.stages import page_clock, to_evaluation
 from tests.funding.world import apply, score_all
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clock(funding_clock, monkeypatch):
-    original = funding_clock.set
-
-    def set_(today):
-        original(today)
-        monkeypatch.setattr("qogam.funding.views.operator.almaty_today", lambda: today)
-
-    funding_clock.set = set_
-    funding_clock.set(funding_clock.today)
-    return funding_clock
+    return page_clock(funding_clock, monkeypatch)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from qogam.core.models import AuditEntry
 from qogam.funding.models import Assignment, ExpertRelation, Score
 from tests.accounts.helpers import login_verified
 from tests.factories import UserFactory
-from tests.funding.test_pages_applicant import audit, page_clock, text, to_evaluation, url
+from tests.funding.stages import audit, page_clock, text, to_evaluation, url
 
 pytestmark = pytest.mark.django_db
 

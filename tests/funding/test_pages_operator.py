@@ -11,7 +11,6 @@ from qogam.accounts.models import Role
 from qogam.core.models import AuditEntry
 from qogam.funding import services
 from qogam.funding.models import (
-    Agreement,
     Assignment,
     Call,
     ComplianceCheck,
@@ -24,7 +23,8 @@ from qogam.funding.models import (
 from qogam.registry.models import StateBody
 from tests.accounts.helpers import login_verified
 from tests.factories import StateBodyFactory, UserFactory
-from tests.funding.world import apply, score_all
+from tests.funding.stages import audit, decided, page_clock, running_agreement, to_compliance, to_evaluation
+from tests.funding.world import apply
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +37,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 
 @pytest.fixture
 def clock(funding_clock, monkeypatch):
-    """The engine's clock, also read by the operator's pages (deadlines, overdue highlighting)."""
-    original = funding_clock.set
-
-    def set_(today):
-        original(today)
-        monkeypatch.setattr("qogam.funding.views.operator.almaty_today", lambda: today)
-
-    funding_clock.set = set_
-    funding_clock.set(funding_clock.today)
-    return funding_clock
+    return page_clock(funding_clock, monkeypatch)
 
 
 @pytest.fixture
@@ -63,52 +54,8 @@ def valid_iin(seed: int = 900101300000) -> str:
     return with_check_digit(f"{n:011d}"[:11])
 
 
-def to_compliance(world, clock, count=2):
-    """`count` submitted applications (lot 1, then lot 2) and the call closed: compliance check open."""
-    applications = [apply(world, i, world.lots[i % 2], amount=3_000_000) for i in range(count)]
-    clock.set(dt.date(2026, 6, 26))
-    services.call_close(actor=world.operator, call=world.call)
-    world.call.refresh_from_db()
-    return applications
-
-
-def to_evaluation(world, clock, count=2):
-    applications = to_compliance(world, clock, count)
-    for a in applications:
-        services.compliance_decide(actor=world.operator, application=a, outcome="admitted",
-                                   checklist={"documents": {"ok": True}})
-    services.evaluation_start(actor=world.operator, call=world.call)
-    world.call.refresh_from_db()
-    return applications
-
-
-def decided(world, clock, count=2):
-    """A decided call: every application funded, with draft agreements."""
-    applications = to_evaluation(world, clock, count)
-    for a in applications:
-        score_all(world, a)
-    services.call_decide(actor=world.committee[0], call=world.call, minutes="Хаттама №1")
-    for a in applications:
-        a.refresh_from_db()
-    return applications
-
-
-def running_agreement(world, clock) -> Agreement:
-    application = decided(world, clock, 1)[0]
-    agreement = application.agreement
-    clock.set(agreement.start_on)
-    services.agreement_sign(actor=world.reps[0], agreement=agreement)
-    services.agreement_sign(actor=world.operator, agreement=agreement)
-    agreement.refresh_from_db()
-    return agreement
-
-
 def operator_client(client, world):
     return login_verified(client, world.operator)
-
-
-def audit(action: str) -> int:
-    return AuditEntry.objects.filter(action=action).count()
 
 
 # --- Who may open the pages ---------------------------------------------------------------------------

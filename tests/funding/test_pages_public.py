@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from qogam.funding import services
 from qogam.funding.models import Appeal
-from tests.funding.test_pages_applicant import (
+from tests.funding.stages import (
     decided,
     page_clock,
     running_agreement,

@@ -23,9 +23,9 @@ from qogam.accounts.models import Role
 from qogam.accounts.permissions import has_full_session
 from qogam.core import config
 from qogam.funding import rules, selectors, services
+from qogam.funding.forms import Errors, attempt, invalid, obj_or_404
 from qogam.funding.models import Appeal, Application, Call
 from qogam.funding.permissions import can, is_committee_member
-from qogam.funding.views.operator import Errors, attempt, invalid, obj_or_404
 
 C = rules.CallStatus
 S = rules.ApplicationStatus
@@ -123,7 +123,7 @@ def call_detail(request, pk):
     decision, exc, status = attempt(services.call_decide, actor=request.user, call=call, minutes=data["minutes"],
                                     decided_on=data["decided_on"] or None)
     if exc is not None:
-        return _call_page(request, call, errors=Errors(exc, fields=("minutes", "decided_on")), data=data,
+        return _call_page(request, call, errors=Errors(exc, shown=("minutes", "decided_on")), data=data,
                           status=status)
     messages.success(request, _("The decision of %(date)s is recorded and the results are published.")
                      % {"date": decision.decided_on.strftime("%d.%m.%Y")})
@@ -139,7 +139,7 @@ def application_decide(request, pk):
     done, exc, status = attempt(services.application_decide, actor=request.user, application=application,
                                 minutes=minutes)
     if exc is not None:
-        return _call_page(request, call, rescored_errors=Errors(exc, fields=("minutes",)), rescored_pk=application.pk,
+        return _call_page(request, call, rescored_errors=Errors(exc, shown=("minutes",)), rescored_pk=application.pk,
                           rescored_minutes=minutes, status=status)
     messages.success(request, _("%(reference)s: %(status)s.") % {"reference": done.reference,
                                                                    "status": done.get_status_display()})
@@ -169,7 +169,7 @@ def appeal_detail(request, pk):
             if exc is None:
                 messages.success(request, _("The appeal is decided and the answer is published."))
                 return redirect("funding:committee-appeals")
-        errors = Errors(exc, fields=("decision", "outcome"))
+        errors = Errors(exc, shown=("decision", "outcome"))
     application = appeal.application
     return _render(request, "appeal.html", {
         "appeal": appeal, "application": application, "call": application.call,

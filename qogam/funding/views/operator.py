@@ -29,9 +29,10 @@ from qogam.accounts.models import Role, User
 from qogam.core import config
 from qogam.core.calendar import WorkingCalendar
 from qogam.core.calendar import today as almaty_today
-from qogam.core.errors import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from qogam.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 from qogam.core.models import Direction, Region
 from qogam.funding import pdf, rules, selectors, services
+from qogam.funding.forms import Errors, attempt, invalid, obj_or_404, posted_rows
 from qogam.funding.mechanisms import MECHANISMS, mechanism
 from qogam.funding.models import (
     MECHANISM_CHOICES,
@@ -53,7 +54,6 @@ from qogam.registry.models import StateBody
 C = rules.CallStatus
 S = rules.ApplicationStatus
 G = rules.AgreementStatus
-ROWS_MAX = 100
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 # The operator's compliance checklist (DOMAIN §4.2: "form and plan compliance").
@@ -77,99 +77,8 @@ RISK_LABELS = dict(RISK_CODES)
 MONTH_CHOICES = (12, 18, 24, 30, 36)
 
 
-# --- Shared helpers (the committee's pages use them too) ----------------------------------------------
-
-
-class Errors:
-    """A refused service call's messages placed on a page: `errors.<field>` beside an input,
-    `errors.row(name, i)` for a repeated row, `errors.general` for messages about no field shown."""
-
-    def __init__(self, exc=None, *, fields=(), rows=()):
-        self.fields: dict[str, list[str]] = {}
-        self.rows: dict[str, dict[int, dict[str, list[str]]]] = {}
-        self.general: list[str] = []
-        if exc is None:
-            return
-        raw = {str(k): [str(m) for m in (v if isinstance(v, list | tuple) else [v])]
-               for k, v in (getattr(exc, "fields", None) or {}).items()}
-        if not raw:
-            self.general.append(str(exc.message))
-        for key, found in raw.items():
-            head, _dot, rest = key.partition(".")
-            if head in rows and rest:
-                index, _dot, part = rest.partition(".")
-                if index.isdigit():
-                    bucket = self.rows.setdefault(head, {}).setdefault(int(index), {}).setdefault(part, [])
-                    bucket.extend(m for m in found if m not in bucket)
-                    continue
-            if key in fields or key in rows:
-                bucket = self.fields.setdefault(key, [])
-                bucket.extend(m for m in found if m not in bucket)
-            else:
-                self.general.extend(m for m in found if m not in self.general)
-
-    def __getitem__(self, key):
-        if key in self.fields:
-            return self.fields[key]
-        raise KeyError(key)
-
-    def __bool__(self) -> bool:
-        return bool(self.fields or self.rows or self.general)
-
-    def row(self, name: str, index: int) -> dict:
-        return self.rows.get(name, {}).get(index, {})
-
-    @property
-    def count(self) -> int:
-        return (sum(len(v) for v in self.fields.values()) + len(self.general)
-                + sum(len(m) for rows in self.rows.values() for parts in rows.values() for m in parts.values()))
-
-
-def invalid(field: str, message) -> ValidationFailed:
-    return ValidationFailed(fields={field: [str(message)]})
-
-
-def attempt(service, **kwargs):
-    """(result, None, 200), or (None, the refusal, its status) for a ValidationFailed or a Conflict.
-    A refused permission is a 403 page and a missing object a 404 page."""
-    try:
-        return service(**kwargs), None, 200
-    except ValidationFailed as exc:
-        return None, exc, 400
-    except Conflict as exc:
-        return None, exc, 409
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc.message)) from None
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from None
-
-
-def obj_or_404(queryset, pk):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404(_("Not found."))
-    return found
-
-
-def posted_rows(data, prefix: str, parts, *, checkboxes=()) -> list[dict]:
-    """The filled rows of a repeated field posted as `<prefix>-<i>-<part>` with `<prefix>-rows`;
-    blank rows are dropped, so the n-th row given to a service is the n-th filled row."""
-    try:
-        count = max(0, min(int(data.get(f"{prefix}-rows", "")), ROWS_MAX))
-    except ValueError:
-        count = 0
-    rows = []
-    for i in range(count):
-        row = {p: (data.get(f"{prefix}-{i}-{p}") or "").strip() for p in parts if p not in checkboxes}
-        for p in checkboxes:
-            row[p] = data.get(f"{prefix}-{i}-{p}") == "on"
-        if any(row[p] for p in parts if p not in checkboxes):
-            rows.append(row)
-    return rows
-
-
-def shown_rows(rows: list[dict], blank: dict, *, errors: Errors | None = None, name: str = "", extra: int = 1,
-               minimum: int = 1) -> list[dict]:
+def _input_rows(rows: list[dict], blank: dict, *, errors: Errors | None = None, name: str = "", extra: int = 1,
+                minimum: int = 1) -> list[dict]:
     """Rows for a table of inputs: the filled ones with their errors, then `extra` blank ones."""
     out = [{**row, "errors": errors.row(name, i) if errors else {}} for i, row in enumerate(rows)]
     while len(out) < max(len(rows) + extra, minimum):
@@ -266,7 +175,7 @@ def programme_create(request):
         if exc is None:
             messages.success(request, _("The programme is created. Announce its calls from here."))
             return redirect(f"{reverse('funding:operator-call-create')}?programme={programme.pk}")
-        errors = Errors(exc, fields=PROGRAMME_FIELDS)
+        errors = Errors(exc, shown=PROGRAMME_FIELDS)
     return _render(request, "programme_form.html", {
         "data": data, "errors": errors, "mechanisms": _mechanisms(),
         "funder_kinds": Programme.FunderKind.choices, "bodies": _funder_bodies(), "directions": _directions(),
@@ -336,10 +245,10 @@ def _call_form_context(data, errors):
         "programmes": list(Programme.objects.order_by("-year", "pk")),
         "directions": _directions(), "regions": _regions(), "months": MONTH_CHOICES,
         "candidates": _committee_candidates(),
-        "lots": shown_rows(data["lots"], dict.fromkeys(LOT_PARTS, ""), errors=errors, name="lots"),
-        "criteria": shown_rows(data["criteria"], dict.fromkeys(CRITERION_PARTS, ""), errors=errors,
+        "lots": _input_rows(data["lots"], dict.fromkeys(LOT_PARTS, ""), errors=errors, name="lots"),
+        "criteria": _input_rows(data["criteria"], dict.fromkeys(CRITERION_PARTS, ""), errors=errors,
                                name="criteria", extra=0),
-        "documents": shown_rows(data["documents"], {"code": "", "name": "", "mandatory": True}, errors=errors,
+        "documents": _input_rows(data["documents"], {"code": "", "name": "", "mandatory": True}, errors=errors,
                                 name="documents"),
         "window": (config.get("funding.window_min_days"), config.get("funding.window_max_days")),
     }
@@ -386,7 +295,7 @@ def call_create(request):
             messages.success(request, _("Call %(code)s is created as a draft. Publish it when it is ready.")
                              % {"code": call.code})
             return redirect("funding:operator-call", pk=call.pk)
-    errors = Errors(exc, fields=CALL_FIELDS, rows=("lots", "criteria", "documents"))
+    errors = Errors(exc, shown=CALL_FIELDS, rows=("lots", "criteria", "documents"))
     return _render(request, "call_form.html", _call_form_context(data, errors), status=status)
 
 
@@ -448,7 +357,7 @@ def call_action(request, pk, action):
         kwargs["reason"] = reason
     done, exc, status = attempt(service, **kwargs)
     if exc is not None:
-        return _call_page(request, call, errors=Errors(exc, fields=("reason",)), reason=reason, status=status)
+        return _call_page(request, call, errors=Errors(exc, shown=("reason",)), reason=reason, status=status)
     messages.success(request, _("Call %(code)s: %(status)s.") % {"code": done.code, "status": done.get_status_display()})
     return redirect("funding:operator-call", pk=call.pk)
 
@@ -541,7 +450,7 @@ def compliance_decide(request, pk):
                 "reference": application.reference, "outcome": _("admitted") if data["outcome"] == "admitted"
                 else _("rejected; the reasons are sent to the applicant")})
             return redirect("funding:operator-compliance", pk=application.call_id)
-        errors = Errors(exc, fields=("outcome", "reasons", *(f"checklist.{code}" for code, _l in CHECKLIST)))
+        errors = Errors(exc, shown=("outcome", "reasons", *(f"checklist.{code}" for code, _l in CHECKLIST)))
     items = [{"code": code, "label": label, **data["items"][code],
               "errors": errors.fields.get(f"checklist.{code}", [])} for code, label in CHECKLIST]
     stored = [{"label": dict(CHECKLIST).get(code, code), **value} for code, value in (check.checklist or {}).items()]
@@ -642,7 +551,7 @@ def experts(request):
             if exc is None:
                 messages.success(request, _("%(name)s is in the expert pool.") % {"name": str(expert)})
                 return redirect("funding:operator-experts")
-        errors = Errors(exc, fields=("user", "directions", "iin"))
+        errors = Errors(exc, shown=("user", "directions", "iin"))
     open_states = [rules.AssignmentStatus.ASSIGNED, rules.AssignmentStatus.DECLARED]
     pool = (Expert.objects.select_related("user").prefetch_related("directions")
             .annotate(open_count=Count("assignments", filter=Q(assignments__status__in=open_states)),
@@ -709,7 +618,7 @@ def _agreement_page(request, agreement, *, form: str = "", exc=None, data=None, 
         exc = _photo_errors(exc)
     fields = {"visit": ("visited_on", "findings", "photos"), "risk": ("code", "note"),
               "terminate": ("reason", "refund", "terminated_on"), "pay": ("paid_on",), "action": ()}
-    forms = {name: {"errors": Errors(exc, fields=fields[name]) if name == form else Errors(),
+    forms = {name: {"errors": Errors(exc, shown=fields[name]) if name == form else Errors(),
                     "data": (data or {}) if name == form else {}} for name in FORMS}
     paid = services.paid(agreement)
     flags = list(agreement.risk_flags.order_by("cleared_at", "-raised_at"))
@@ -744,21 +653,21 @@ def agreement_prepare(request, pk):
         if post.get("action") == "add-tranches":
             return _render(request, "agreement_prepare.html", {
                 "agreement": agreement, "data": data, "errors": errors, "focus": "tranches",
-                "tranches": shown_rows(data["tranches"], {"due_on": "", "amount": ""}, extra=1)})
+                "tranches": _input_rows(data["tranches"], {"due_on": "", "amount": ""}, extra=1)})
         _done, exc, status = attempt(
             services.agreement_prepare, actor=request.user, agreement=agreement, start_on=data["start_on"],
             end_on=data["end_on"], tranches=[(row["due_on"], row["amount"]) for row in data["tranches"]])
         if exc is None:
             messages.success(request, _("The agreement's period and tranches are saved."))
             return redirect("funding:operator-agreement", pk=agreement.pk)
-        errors = Errors(exc, fields=("start_on", "end_on", "tranches"), rows=("tranches",))
+        errors = Errors(exc, shown=("start_on", "end_on", "tranches"), rows=("tranches",))
     else:
         data = {"start_on": agreement.start_on.isoformat(), "end_on": agreement.end_on.isoformat(),
                 "tranches": [{"due_on": t.due_on.isoformat(), "amount": str(int(t.amount))}
                              for t in agreement.tranches.order_by("number")]}
     return _render(request, "agreement_prepare.html", {
         "agreement": agreement, "data": data, "errors": errors,
-        "tranches": shown_rows(data["tranches"], {"due_on": "", "amount": ""}, errors=errors, name="tranches"),
+        "tranches": _input_rows(data["tranches"], {"due_on": "", "amount": ""}, errors=errors, name="tranches"),
     }, status=status)
 
 
@@ -870,7 +779,7 @@ def report_review(request, pk):
                 messages.success(request, _("The report is accepted.") if data["decision"] == "accept"
                                  else _("The report is returned; the organisation sees your note."))
                 return redirect("funding:operator-agreement", pk=agreement.pk)
-        errors = Errors(exc, fields=("decision", "note"))
+        errors = Errors(exc, shown=("decision", "note"))
     lines = services.budget_lines(agreement)
     spent = report.content.get("spending") or {}
     spending = [{"item": item, "budget": amount, "spent": spent.get(item, "")} for item, amount in lines.items()]
