@@ -111,3 +111,17 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             load(apps)
     return result
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """Requests sent straight to the WSGI app (fuzzing) would close the test transaction's connection
+    when they finish, as close_old_connections does; Django's test client disconnects it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -3,19 +3,11 @@ and "nothing written" of refused input at each step, public reads without person
 OpenAPI schema without warnings (fuzzed with schemathesis)."""
 
 import datetime as dt
-import os
 
 import pytest
-import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
-from schemathesis import checks
-from schemathesis.specs.openapi import checks as openapi_checks
 
 from qogam.core.models import AuditEntry
 from qogam.funding import services
@@ -31,6 +23,8 @@ from qogam.funding.models import (
 )
 from tests.accounts.helpers import login_verified
 from tests.funding.world import PDF, application_data, apply, score_all
+from tests.fuzzing import CHECKS, CSRF_SECRET, fuzz_settings
+from tests.fuzzing import api as fuzz_api
 
 pytestmark = pytest.mark.django_db
 
@@ -480,35 +474,12 @@ def test_schema_documents_every_funding_operation(db):
 
 # --- Fuzzing from the OpenAPI schema ----------------------------------------------------------------------
 
-EXAMPLES = 20 if os.environ.get("CI") else 40
-CSRF_SECRET = "Qogam0fuzz0csrf0secret0abcdefghi"
-CHECKS = [
-    checks.not_a_server_error,
-    openapi_checks.status_code_conformance,
-    openapi_checks.content_type_conformance,
-    openapi_checks.response_headers_conformance,
-    openapi_checks.response_schema_conformance,
-]
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-fuzz_api = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+FUZZ = fuzz_settings(ci=20, local=40)
 funding_operations = fuzz_api.include(path_regex=r"^/api/funding/")
 
 
 @pytest.fixture
-def _keep_the_test_connection():
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def fuzz_world(_keep_the_test_connection, funding_world, funding_clock):
+def fuzz_world(keep_the_test_connection, funding_world, funding_clock):
     """A decided call with an active agreement and a submitted report, and the representative's session."""
     agreement = _active_agreement(funding_world, funding_clock)
     services.monitoring_report_submit(actor=funding_world.reps[0], due=agreement.schedule.first(), content={
@@ -539,5 +510,5 @@ def test_funding_api_fuzzed_as_a_representative(case, fuzz_world):
 @pytest.mark.fuzz
 @funding_operations.parametrize()
 @FUZZ
-def test_funding_api_fuzzed_anonymously(case, _keep_the_test_connection, funding_world):
+def test_funding_api_fuzzed_anonymously(case, keep_the_test_connection, funding_world):
     case.call_and_validate(checks=CHECKS)

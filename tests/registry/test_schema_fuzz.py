@@ -5,59 +5,26 @@ Every operation gets generated valid and invalid input, anonymously and as an ad
 schema: documented status code, content type, headers and body.
 """
 
-import os
 from types import SimpleNamespace
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from schemathesis import checks
-from schemathesis.specs.openapi import checks as openapi_checks
 
 from qogam.accounts.models import Role
 from qogam.core.models import Region
 from tests.accounts.helpers import login_verified
 from tests.factories import OrganisationFactory, StateBodyFactory, UserFactory
+from tests.fuzzing import CHECKS, CSRF_SECRET, api, fuzz_settings
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.usefixtures("keep_the_test_connection")]
 
-EXAMPLES = 25 if os.environ.get("CI") else 60
-CSRF_SECRET = "Qogam0fuzz0csrf0secret0abcdefghi"  # 32 characters, the format of Django's CSRF cookie
-
-CHECKS = [
-    checks.not_a_server_error,
-    openapi_checks.status_code_conformance,
-    openapi_checks.content_type_conformance,
-    openapi_checks.response_headers_conformance,
-    openapi_checks.response_schema_conformance,
-]
-FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+FUZZ_SETTINGS = fuzz_settings(ci=25, local=60)
 
 
 # Loaded at collection: generating the schema reads no database. The register's operations only;
 # the accounts API is fuzzed with its own tests.
 REGISTER_PATHS = r"^/api/(organisations|state-bodies|regions|legal-forms|directions)/"
-api = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 register_operations = api.include(path_regex=REGISTER_PATHS)
 register_writes = api.include(path_regex=REGISTER_PATHS, method=["POST", "PATCH"])
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Requests sent straight to the WSGI app would close the test's database connection when they
-    finish (Django's test client prevents that the same way)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -2,17 +2,8 @@
 409 conflict), the authorised body's review, the public foreign-funding register and receipt check,
 one error shape, and the OpenAPI schema (fuzzed with schemathesis)."""
 
-import os
-
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
-from schemathesis import checks
-from schemathesis.specs.openapi import checks as openapi_checks
 
 from qogam.accounts.models import Role
 from qogam.core.models import Region
@@ -20,6 +11,8 @@ from qogam.reporting import services
 from qogam.reporting.models import AnnualReport, ReportVersion
 from tests.accounts.helpers import login_verified
 from tests.factories import OrganisationFactory, UserFactory
+from tests.fuzzing import CHECKS, CSRF_SECRET, fuzz_settings
+from tests.fuzzing import api as fuzz_api
 from tests.reporting.factories import representative, submitted, valid_content
 
 YEAR = 2023
@@ -294,35 +287,12 @@ def test_schema_documents_the_reporting_api(db):
 
 # --- fuzzing from the OpenAPI schema ------------------------------------------------------------------------
 
-EXAMPLES = 25 if os.environ.get("CI") else 50
-CSRF_SECRET = "Qogam0fuzz0csrf0secret0abcdefghi"
-CHECKS = [
-    checks.not_a_server_error,
-    openapi_checks.status_code_conformance,
-    openapi_checks.content_type_conformance,
-    openapi_checks.response_headers_conformance,
-    openapi_checks.response_schema_conformance,
-]
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-fuzz_api = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+FUZZ = fuzz_settings(ci=25, local=50)
 report_operations = fuzz_api.include(path_regex=r"^/api/reports/")
 
 
 @pytest.fixture
-def _keep_the_test_connection():
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def fuzz_world(_keep_the_test_connection, org, rep, committee):
+def fuzz_world(keep_the_test_connection, org, rep, committee):
     report, version = submitted(org, YEAR, user=rep)
     client = login_verified(APIClient(), rep)
     return {"report": report, "version": version,
@@ -352,5 +322,5 @@ def test_reporting_api_fuzzed_as_a_representative(case, fuzz_world):
 @pytest.mark.fuzz
 @report_operations.parametrize()
 @FUZZ
-def test_reporting_api_fuzzed_anonymously(case, _keep_the_test_connection, db):
+def test_reporting_api_fuzzed_anonymously(case, keep_the_test_connection, db):
     case.call_and_validate(checks=CHECKS)
