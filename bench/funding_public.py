@@ -37,7 +37,6 @@ import statistics
 import sys
 import tempfile
 import time
-import types
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -45,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.registry_search import configure, organisation_rows, percentile  # noqa: E402
+from bench.registry_search import configure, install_bare_view, organisation_rows, percentile  # noqa: E402
 
 YEARS = tuple(range(2020, 2027))
 ASTANA, ALMATY = "710000000", "750000000"
@@ -86,12 +85,6 @@ CRITERIA = [("relevance", "Өзектілігі және әлеуметтік м
 def _weighted_region(rng, regions):
     """Astana and Almaty file about a third of the applications (the published regional shares)."""
     return rng.choice([ASTANA, ALMATY]) if rng.random() < 0.34 else rng.choice(regions)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, 28))
 
 
 def _moment(day: dt.date, rng) -> dt.datetime:
@@ -319,6 +312,7 @@ def _rank_and_fund(rng, applications, n_agreements: int) -> None:
 
 def _agreements(rng, funded, decided_on):
     from qogam.funding import models as m
+    from qogam.funding import rules
 
     agreements, tranches, audit = [], [], []
     serial = Counter()
@@ -326,7 +320,7 @@ def _agreements(rng, funded, decided_on):
         year = a.call.programme.year
         serial[year] += 1
         start_on = decided_on[a.call.pk] + dt.timedelta(days=rng.randint(20, 45))
-        end_on = _add_months(start_on, a.months) - dt.timedelta(days=1)
+        end_on = rules.add_months(start_on, a.months) - dt.timedelta(days=1)
         signed = _moment(start_on - dt.timedelta(days=rng.randint(2, 10)), rng)
         agreement = m.Agreement(application=a, number=f"GA-{year}-{serial[year]:05d}", amount=a.awarded_amount,
                                 start_on=start_on, end_on=end_on, signed_by_ngo_at=signed,
@@ -365,32 +359,6 @@ def _agreements(rng, funded, decided_on):
 
 
 # --- Measurement ------------------------------------------------------------------------------------
-
-
-def install_bare_view() -> dict:
-    """The project's URLs plus /bench/bare/: one SQL statement in, its rows out as JSON."""
-    from django.conf import settings
-    from django.db import connection
-    from django.http import JsonResponse
-    from django.urls import clear_url_caches, path
-
-    import qogam.urls
-
-    state = {"sql": "", "params": ()}
-
-    def bare(request):
-        with connection.cursor() as cursor:
-            cursor.execute(state["sql"], state["params"])
-            columns = [c[0] for c in cursor.description]
-            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        return JsonResponse({"results": rows}, json_dumps_params={"default": str})
-
-    module = types.ModuleType("qogam_bench_funding_urls")
-    module.urlpatterns = [path("bench/bare/", bare), *qogam.urls.urlpatterns]
-    sys.modules[module.__name__] = module
-    settings.ROOT_URLCONF = module.__name__
-    clear_url_caches()
-    return state
 
 
 def capture(action) -> tuple[list[tuple[str, object]], int]:

@@ -46,7 +46,6 @@ checks of the earliest calls can only be checked against what the demo holds.
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import datetime as dt
 import hashlib
 import math
@@ -417,38 +416,6 @@ class Days:
 def _at(rng: random.Random, day: dt.date, first: int = 9, last: int = 18) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, rng.randint(first, last - 1), rng.randint(0, 59),
                        rng.randint(0, 59), tzinfo=TZ)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
-
-
-def agreement_period(decided_on: dt.date, months: int) -> tuple[dt.date, dt.date]:
-    """The period `call_decide` gives an agreement: from the first of the next month, `months` long."""
-    start = add_months(decided_on.replace(day=1), 1)
-    return start, add_months(start, months) - dt.timedelta(days=1)
-
-
-def tranche_schedule(amount: Decimal, start: dt.date, months: int) -> list[tuple[dt.date, Decimal]]:
-    """`services.default_schedule`: one tranche a year, the first on the start date with the remainder."""
-    from qogam.funding.services import default_schedule
-
-    return default_schedule(amount, start, months)
-
-
-def report_periods(start: dt.date, end: dt.date, days: Days) -> list[tuple[str, dt.date, dt.date, dt.date]]:
-    """(kind, period start, period end, due) as the services schedule them: an interim report at the end
-    of each year of the project, the final one at its end, each due ten working days after its period."""
-    rows = []
-    while True:
-        last = min(add_months(start, 12) - dt.timedelta(days=1), end)
-        kind = ReportSchedule.Kind.FINAL if last >= end else ReportSchedule.Kind.INTERIM
-        rows.append((kind, start, last, days.add(last, 10)))
-        if kind == ReportSchedule.Kind.FINAL:
-            return rows
-        start = last + dt.timedelta(days=1)
 
 
 @dataclass
@@ -1401,7 +1368,7 @@ class Builder:
         result = []
         for lot in call.lots:
             for app in sorted((a for a in call.apps if a.lot is lot and a.status == S.FUNDED), key=lambda a: a.rank):
-                start, end = agreement_period(decided, app.months)
+                start, end = rules.agreement_period(decided, app.months)
                 by_operator, by_ngo = days.add(decided, rng.randint(2, 6)), days.add(decided, rng.randint(1, 8))
                 if call.live:  # decided days ago: one agreement signed at once, the others still to sign
                     first = not any(a["operator_on"] for a in result)
@@ -1456,10 +1423,12 @@ class Builder:
         rng, days, today = self.rng, self.days, self.today
         app = agreement["app"]
         start, end = agreement["start_on"], agreement["end_on"]
+        tranches = rules.default_schedule(agreement["amount"], start, app.months)
         agreement["tranches"] = [{"number": i + 1, "due_on": d, "amount": a, "paid_on": None}
-                                 for i, (d, a) in enumerate(tranche_schedule(agreement["amount"], start, app.months))]
-        agreement["schedule"] = [{"kind": kind, "period_start": a, "period_end": b, "due_on": due, "reports": []}
-                                 for kind, a, b, due in report_periods(start, end, days)]
+                                 for i, (d, a) in enumerate(tranches)]
+        agreement["schedule"] = [{"kind": kind, "period_start": a, "period_end": b, "due_on": days.add(b, 10),
+                                  "reports": []}
+                                 for kind, a, b in rules.report_periods(start, end)]
         if not (agreement["operator_on"] and agreement["ngo_on"]):
             return
         signed_on = max(agreement["operator_on"], agreement["ngo_on"])
@@ -1595,7 +1564,7 @@ def lifecycle_timeline(today: dt.date, days: Days) -> Timeline:
     """The newest call whose 18-month agreement ends more than five weeks before `today`, so that its
     final report, completion and closure all fall before it."""
     end = (today - dt.timedelta(days=40)).replace(day=1) - dt.timedelta(days=1)
-    start = add_months(end + dt.timedelta(days=1), -LIFECYCLE_MONTHS)
+    start = rules.add_months(end + dt.timedelta(days=1), -LIFECYCLE_MONTHS)
     decided = days.back(start, 6)
     steps = (config.get("funding.compliance_working_days") + 1 + config.get("funding.evaluation_working_days") + 3)
     return Timeline.closing(days, days.back(decided, steps), decide_after=3)
@@ -1784,7 +1753,7 @@ def run_lifecycle(ctx: DemoContext, plan: LifecyclePlan, days: Days, people: Peo
         services.agreement_prepare(actor=operator, agreement=agreement, start_on=agreement.start_on,
                                    end_on=agreement.end_on, tranches=[
                                        (agreement.start_on, first),
-                                       (add_months(agreement.start_on, 12), amount - first)])
+                                       (rules.add_months(agreement.start_on, 12), amount - first)])
         services.agreement_sign(actor=operator, agreement=agreement)
         clock.set(days.add(t.decided_on, 4))
         services.agreement_sign(actor=reps["A"], agreement=agreement)
@@ -1794,7 +1763,7 @@ def run_lifecycle(ctx: DemoContext, plan: LifecyclePlan, days: Days, people: Peo
             services.agreement_activate(actor=operator, agreement=agreement)
         tranches = list(agreement.tranches.order_by("number"))
         services.tranche_pay(actor=operator, tranche=tranches[0], paid_on=days.on_or_after(tranches[0].due_on))
-        visited = days.on_or_after(add_months(agreement.start_on, 7))
+        visited = days.on_or_after(rules.add_months(agreement.start_on, 7))
         clock.set(visited)
         services.site_visit_record(actor=operator, agreement=agreement, visited_on=visited,
                                    findings=VISIT_FINDINGS[0], photos=[SimpleUploadedFile(

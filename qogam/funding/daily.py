@@ -80,7 +80,7 @@ def deadlines(today: dt.date) -> str:
             continue
         state = due_state(today, due.due_on, calendar, before)
         what = due.agreement.number
-        notice(state, f"report:{due.pk}", services.representatives(due.agreement.application.organisation_id),
+        notice(state, f"report:{due.pk}", services.representative_users(due.agreement.application.organisation_id),
                what, due.due_on)
         if state == "overdue":
             with transaction.atomic():

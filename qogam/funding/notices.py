@@ -8,17 +8,12 @@ from django.utils.translation import gettext as _
 from qogam.accounts.models import User
 
 
-def render(kind: str, params: dict, language: str) -> tuple[str, str]:
+def send(kind: str, user_ids: list[int], params: dict) -> int:
     from qogam.funding.tasks import NOTICES
 
     subject, body = NOTICES[kind]
-    with translation.override(language or settings.LANGUAGE_CODE):
-        return _(subject) % params, _(body) % params
-
-
-def send(kind: str, user_ids: list[int], params: dict) -> int:
     sent = 0
     for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").order_by("pk"):
-        subject, body = render(kind, params, user.language)
-        sent += send_mail(subject, body, None, [user.email])
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            sent += send_mail(_(subject) % params, _(body) % params, None, [user.email])
     return sent

@@ -11,6 +11,7 @@ language active where it is shown (a page, an e-mail to the applicant).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -699,6 +700,41 @@ def allocate(ranked: Sequence, lot_budget, *, skip_to_fit: bool = True, partial:
 
 
 # --- Agreements (issue 4 "Agreement", "Monitoring") --------------------------------------------
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by `months` calendar months (negative goes back), kept within the target month."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def agreement_period(decided_on: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """The period an agreement gets at the decision: from the first of the next month, `months` long."""
+    start = add_months(decided_on.replace(day=1), 1)
+    return start, add_months(start, months) - dt.timedelta(days=1)
+
+
+def default_schedule(amount: Decimal, start: dt.date, months: int) -> list[tuple[dt.date, Decimal]]:
+    """One tranche per year of the project, the first on the start date; the remainder in the first."""
+    years = max(1, -(-months // 12))
+    share = amount // years
+    tranches = [(add_months(start, 12 * i), share) for i in range(years)]
+    tranches[0] = (start, share + amount - share * years)
+    return tranches
+
+
+def report_periods(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """(kind, period start, period end) of the monitoring reports owed: an interim report at the end of
+    each year of the project, the final one at its end."""
+    rows = []
+    while True:
+        last = min(add_months(start, 12) - dt.timedelta(days=1), end)
+        kind = "final" if last >= end else "interim"
+        rows.append((kind, start, last))
+        if kind == "final":
+            return rows
+        start = last + dt.timedelta(days=1)
+
 
 def tranches_problem(tranches: Sequence[tuple[dt.date, Any]], amount, start: dt.date, end: dt.date):
     """Why the payment schedule is not acceptable, or None.

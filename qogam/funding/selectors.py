@@ -20,8 +20,8 @@ from django.db.models import (
     When,
 )
 
-from qogam.accounts.models import Representation
 from qogam.accounts.permissions import has_full_session
+from qogam.accounts.selectors import represented_organisation_ids
 from qogam.core.errors import NotFound, PermissionDeniedError
 from qogam.funding import rules
 from qogam.funding.models import (
@@ -143,8 +143,7 @@ def represented_organisations(user):
 
     if not has_full_session(user):
         return Organisation.objects.none()
-    ids = Representation.objects.filter(user=user, status=Representation.Status.APPROVED).values("organisation_id")
-    return Organisation.objects.filter(pk__in=ids).order_by("name_kk", "name_ru", "pk")
+    return Organisation.objects.filter(pk__in=represented_organisation_ids(user)).order_by("name_kk", "name_ru", "pk")
 
 
 def applications_for(user):

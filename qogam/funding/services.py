@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +24,7 @@ from qogam.accounts.models import Representation, Role, User
 from qogam.core import audit, config
 from qogam.core.calendar import ALMATY, WorkingCalendar
 from qogam.core.calendar import today as almaty_today
-from qogam.core.errors import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from qogam.core.errors import Conflict, PermissionDeniedError, ValidationFailed
 from qogam.core.models import Direction, Region
 from qogam.core.personal import iin_hash
 from qogam.core.rules import identifier_problem
@@ -59,6 +59,7 @@ from qogam.funding.models import (
 from qogam.funding.permissions import can, is_operator
 from qogam.registry.models import Founder, Leader, Organisation
 from qogam.reporting.rules import content_hash
+from qogam.reporting.services import representative_users
 
 S = rules.ApplicationStatus
 C = rules.CallStatus
@@ -89,10 +90,6 @@ def _now() -> dt.datetime:
 
 def _calendar() -> WorkingCalendar:
     return WorkingCalendar.load()
-
-
-def _type(obj) -> str:
-    return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
 def _move(machine: str, obj, new: str, *, actor, action: str, after: dict | None = None, fields=()) -> None:
@@ -127,11 +124,6 @@ def _notify(notice: str, users, **params) -> None:
     ids = sorted({u.pk for u in users if u is not None and u.email and u.is_active})
     if ids:
         enqueue(send_notice, notice, ids, {k: str(v) for k, v in params.items()})
-
-
-def representatives(organisation_id: int) -> list[User]:
-    return [r.user for r in Representation.objects.select_related("user").filter(
-        organisation_id=organisation_id, status=Representation.Status.APPROVED).order_by("user_id")]
 
 
 def operators() -> list[User]:
@@ -416,7 +408,7 @@ def call_cancel(*, actor, call: Call, reason: str) -> Call:
         call.save(update_fields=["description"])
         organisations = set(call.applications.exclude(status=S.DRAFT).values_list("organisation_id", flat=True))
     for org_id in sorted(organisations):
-        _notify("call_cancelled", representatives(org_id), call=call.code, reason=reason.strip())
+        _notify("call_cancelled", representative_users(org_id), call=call.code, reason=reason.strip())
     return call
 
 
@@ -643,7 +635,7 @@ def application_submit(*, actor, application: Application, expected_version=None
         _move("application", application, S.SUBMITTED, actor=actor, action="funding.application_submit",
               after={"receipt": version.receipt_number, "content_hash": version.content_hash},
               fields=["latest", "submitted_at", "version"])
-    _notify("application_submitted", representatives(application.organisation_id), receipt=version.receipt_number,
+    _notify("application_submitted", representative_users(application.organisation_id), receipt=version.receipt_number,
             call=call.code, title=application.title, hash=version.content_hash)
     return version
 
@@ -707,7 +699,7 @@ def compliance_decide(*, actor, application: Application, checklist: dict, outco
         target = S.ADMITTED if outcome == ComplianceCheck.Outcome.ADMITTED else S.REJECTED
         _move("application", application, target, actor=actor, action="funding.compliance_decide",
               after={"reasons": check.reasons})
-    _notify("compliance_" + outcome, representatives(application.organisation_id), call=call.code,
+    _notify("compliance_" + outcome, representative_users(application.organisation_id), call=call.code,
             title=application.title, reasons=check.reasons or "—")
     return check
 
@@ -802,7 +794,7 @@ def _pool() -> tuple[list[Expert], list[rules.ExpertFacts]]:
     experts = list(Expert.objects.filter(active=True, user__is_active=True).prefetch_related("directions")
                    .order_by("pk"))
     open_loads = dict(Assignment.objects.filter(status__in=[A.ASSIGNED, A.DECLARED]).values("expert_id")
-                      .annotate(n=Sum(1)).values_list("expert_id", "n"))
+                      .annotate(n=Count("pk")).values_list("expert_id", "n"))
     facts = [rules.ExpertFacts(e.pk, frozenset(d.code for d in e.directions.all()), open_loads.get(e.pk, 0))
              for e in experts]
     return experts, facts
@@ -846,7 +838,8 @@ def evaluation_start(*, actor, call: Call) -> rules.AssignmentPlan:
     plan = rules.assign([rules.ApplicationFacts(a.pk, a.direction_id) for a in applications], facts,
                         per_application=per, conflicts=_conflict_pairs(experts, applications))
     if plan.unstaffed:
-        references = ", ".join(Application.objects.get(pk=pk).reference for pk in sorted(plan.unstaffed))
+        by_id = {a.pk: a for a in applications}
+        references = ", ".join(by_id[pk].reference for pk in sorted(plan.unstaffed))
         message = _("The expert pool is too small or too conflicted to give %(n)s experts to: %(applications)s. "
                     "Enrol more experts and start again.") % {"n": per, "applications": references}
         raise ValidationFailed(message, fields={"experts": [message]}, code="unstaffed")
@@ -1010,47 +1003,22 @@ def allocation(call: Call) -> dict[int, list[rules.Funded]]:
             for lot, items in ranking(call).items()}
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    import calendar as cal
-
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, cal.monthrange(year, month)[1]))
-
-
-def default_schedule(amount: Decimal, start: dt.date, months: int) -> list[tuple[dt.date, Decimal]]:
-    """One tranche per year of the project, the first on the start date; the remainder in the first."""
-    years = max(1, -(-months // 12))
-    share = (amount // years)
-    tranches = [(_add_months(start, 12 * i), share) for i in range(years)]
-    tranches[0] = (start, share + amount - share * years)
-    return tranches
-
-
 def _schedule_reports(agreement: Agreement, calendar: WorkingCalendar) -> None:
-    """Interim reports at the end of each year of the project, the final one at its end; each due ten
-    working days after its period."""
-    rows, start = [], agreement.start_on
-    while True:
-        end = min(_add_months(start, 12) - dt.timedelta(days=1), agreement.end_on)
-        kind = ReportSchedule.Kind.FINAL if end >= agreement.end_on else ReportSchedule.Kind.INTERIM
-        rows.append(ReportSchedule(agreement=agreement, kind=kind, period_start=start, period_end=end,
-                                   due_on=calendar.add_working_days(end, 10)))
-        if kind == ReportSchedule.Kind.FINAL:
-            break
-        start = end + dt.timedelta(days=1)
+    """The monitoring reports owed (`rules.report_periods`), each due ten working days after its period."""
     ReportSchedule.objects.filter(agreement=agreement).delete()
-    ReportSchedule.objects.bulk_create(rows)
+    ReportSchedule.objects.bulk_create([
+        ReportSchedule(agreement=agreement, kind=kind, period_start=start, period_end=end,
+                       due_on=calendar.add_working_days(end, 10))
+        for kind, start, end in rules.report_periods(agreement.start_on, agreement.end_on)])
 
 
 def _agreement_create(application: Application, amount: Decimal, decided_on: dt.date, index: int,
                       calendar: WorkingCalendar) -> Agreement:
-    start = _add_months(decided_on.replace(day=1), 1)
-    end = _add_months(start, application.months) - dt.timedelta(days=1)
+    start, end = rules.agreement_period(decided_on, application.months)
     agreement = Agreement.objects.create(application=application, number=f"{application.call.code}-{index:03d}",
                                          amount=amount, start_on=start, end_on=end)
     Tranche.objects.bulk_create([Tranche(agreement=agreement, number=i + 1, due_on=d, amount=a)
-                                 for i, (d, a) in enumerate(default_schedule(amount, start, application.months))])
+                                 for i, (d, a) in enumerate(rules.default_schedule(amount, start, application.months))])
     _schedule_reports(agreement, calendar)
     return agreement
 
@@ -1076,9 +1044,10 @@ def call_decide(*, actor, call: Call, minutes: str, decided_on=None) -> Decision
                                            decided_by=actor, recorded_at=_now())
         funded = {f.id: f for items in allocation(call).values() for f in items}
         index = 0
+        locked = {a.pk: a for a in Application.objects.select_for_update().filter(call=call, status=S.SCORED)}
         for items in ranking(call).values():
             for position, item in enumerate(items, start=1):
-                application = Application.objects.select_for_update().get(pk=item.id)
+                application = locked[item.id]
                 application.rank = position
                 if item.id in funded:
                     index += 1
@@ -1093,7 +1062,7 @@ def call_decide(*, actor, call: Call, minutes: str, decided_on=None) -> Decision
         _move("call", call, C.DECIDED, actor=actor, action="funding.call_decide",
               after={"decided_on": decided_on, "funded": len(funded)})
     for application in call.applications.filter(status__in=[S.FUNDED, S.NOT_FUNDED]).order_by("pk"):
-        _notify("result_" + application.status, representatives(application.organisation_id), call=call.code,
+        _notify("result_" + application.status, representative_users(application.organisation_id), call=call.code,
                 title=application.title, score=application.total_score, rank=application.rank,
                 amount=application.awarded_amount or 0)
     return decision
@@ -1127,7 +1096,7 @@ def application_decide(*, actor, application: Application, minutes: str) -> Appl
         else:
             _move("application", application, S.NOT_FUNDED, actor=actor, action="funding.application_not_fund",
                   after={"minutes": minutes.strip(), "left_in_lot": left})
-    _notify("result_" + application.status, representatives(application.organisation_id), call=call.code,
+    _notify("result_" + application.status, representative_users(application.organisation_id), call=call.code,
             title=application.title, score=application.total_score, rank=application.rank or "—",
             amount=application.awarded_amount or 0)
     return application
@@ -1203,7 +1172,7 @@ def appeal_decide(*, actor, appeal: Appeal, grant: bool, outcome: str) -> Appeal
                 added = _staff(application, round_=round_, due=due)
         else:
             _move("application", application, S.UPHELD, actor=actor, action="funding.appeal_uphold")
-    _notify("appeal_" + appeal.status, representatives(application.organisation_id), application=application.reference,
+    _notify("appeal_" + appeal.status, representative_users(application.organisation_id), application=application.reference,
             outcome=appeal.outcome)
     for row in added:
         _notify("expert_assigned", [row.expert.user], call=application.call.code, count=1, due=row.due_on.isoformat())
@@ -1306,7 +1275,7 @@ def agreement_sign(*, actor, agreement: Agreement) -> Agreement:
                 _move("agreement", agreement, G.ACTIVE, actor=actor, action="funding.agreement_activate")
             _recompute_signs(agreement)
     if agreement.status != G.DRAFT:
-        _notify("agreement_signed", representatives(agreement.application.organisation_id) + operators(),
+        _notify("agreement_signed", representative_users(agreement.application.organisation_id) + operators(),
                 number=agreement.number, amount=agreement.amount)
     return agreement
 
@@ -1356,7 +1325,7 @@ def agreement_terminate(*, actor, agreement: Agreement, reason: str, refund, ter
               after={"reason": reason.strip(), "refund": refund, "terminated_on": terminated_on},
               fields=["terminated_on", "termination_reason", "refund_amount"])
         _recompute_signs(agreement)
-    _notify("agreement_terminated", representatives(agreement.application.organisation_id),
+    _notify("agreement_terminated", representative_users(agreement.application.organisation_id),
             number=agreement.number, reason=reason.strip(), refund=refund)
     return agreement
 
@@ -1489,7 +1458,7 @@ def monitoring_report_review(*, actor, report: MonitoringReport, accept: bool, n
                     is_final=True, indicators=[(i["target"], i["achieved"]) for i in report.content["indicators"]],
                     low_achievement=Decimal(str(config.get("funding.low_achievement")))):
                 _raise_flag(agreement, flag.code, str(flag.message), actor)
-    _notify("monitoring_" + report.status, representatives(agreement.application.organisation_id),
+    _notify("monitoring_" + report.status, representative_users(agreement.application.organisation_id),
             number=agreement.number, note=report.review_note or "—")
     return report
 
@@ -1544,12 +1513,3 @@ def risk_flag_clear(*, actor, flag: RiskFlag) -> RiskFlag:
         flag.save(update_fields=["cleared_at"])
         audit.record(action="funding.risk_flag_clear", obj=flag, actor=actor, after={"code": flag.code})
     return flag
-
-
-def get(model, pk, message=None):
-    """The object with `pk`, or NotFound."""
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise NotFound(message)
-    return obj
-

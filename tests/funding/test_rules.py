@@ -584,3 +584,31 @@ def test_risk_flags():
 def test_indicator_achievement_caps_each_indicator_at_its_target():
     assert rules.indicator_achievement([(100, 300), (100, 0)]) == M("0.5")
     assert rules.indicator_achievement([(0, 5)]) is None
+
+
+# --- Agreement periods, tranches and reports owed (moved from services; used by the demo too) ---------
+
+def test_add_months_keeps_within_the_target_month():
+    assert rules.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert rules.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert rules.add_months(dt.date(2026, 3, 15), -3) == dt.date(2025, 12, 15)
+
+
+def test_agreement_period_starts_on_the_first_of_the_next_month():
+    assert rules.agreement_period(dt.date(2026, 7, 20), 18) == (dt.date(2026, 8, 1), dt.date(2028, 1, 31))
+
+
+def test_default_schedule_pays_yearly_with_the_remainder_first():
+    schedule = rules.default_schedule(Decimal(1_000_001), dt.date(2026, 8, 1), 30)
+    assert schedule == [(dt.date(2026, 8, 1), Decimal(333_335)), (dt.date(2027, 8, 1), Decimal(333_333)),
+                        (dt.date(2028, 8, 1), Decimal(333_333))]
+    assert rules.tranches_problem(schedule, Decimal(1_000_001), dt.date(2026, 8, 1), dt.date(2029, 1, 31)) is None
+
+
+def test_report_periods_interim_yearly_and_final_at_the_end():
+    assert rules.report_periods(dt.date(2026, 8, 1), dt.date(2028, 1, 31)) == [
+        ("interim", dt.date(2026, 8, 1), dt.date(2027, 7, 31)),
+        ("final", dt.date(2027, 8, 1), dt.date(2028, 1, 31)),
+    ]
+    assert rules.report_periods(dt.date(2026, 8, 1), dt.date(2027, 7, 31)) == [
+        ("final", dt.date(2026, 8, 1), dt.date(2027, 7, 31))]
