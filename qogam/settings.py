@@ -262,4 +262,19 @@ QOGAM_DEFAULTS = {
     "funding.low_achievement": "0.5",
     # Working days before an expert's or operator's deadline on which `qogam daily` reminds them.
     "funding.reminder_working_days": 2,
+    # State social order (issue 5): a bid under this share of the planned amount (more than 20% below it)
+    # is price dumping and inadmissible; each call may set its own.
+    "funding.sso_price_floor": "0.80",
+    # Calendar days a proposed topic stays open for public discussion.
+    "funding.topic_discussion_days": 30,
+    # A tender commission or award working group: at least this many members without a conflict score
+    # each application.
+    "funding.panel_min_scorers": 3,
+    # NGO awards: the working group shortlists this many applications per award of a category.
+    "funding.shortlist_per_award": 2,
+    # Public experts per contract for the evaluation of social effect, and their working days.
+    "funding.effect_experts": 3,
+    "funding.effect_working_days": 15,
+    # OCDS: the prefix of every contracting process id (register a real one with the OCDS helpdesk).
+    "opendata.ocid_prefix": "ocds-qogam",
 }

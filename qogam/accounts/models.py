@@ -10,13 +10,15 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Grant operator staff")
     EXPERT = "expert", _("Expert")
     COMMITTEE = "committee", _("Competition committee member")
+    WORKING_GROUP = "working_group", _("Award working group member")
     COUNCIL_SECRETARY = "council_secretary", _("Public council secretary")
     ANALYST = "analyst", _("Ministry analyst")
     ADMIN = "admin", _("Administrator")
 
 
 # Roles that act for the state: they sign in with a second factor (TOTP).
-STAFF_ROLES = frozenset({Role.OFFICIAL, Role.OPERATOR, Role.COMMITTEE, Role.COUNCIL_SECRETARY, Role.ANALYST, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.OFFICIAL, Role.OPERATOR, Role.COMMITTEE, Role.WORKING_GROUP, Role.COUNCIL_SECRETARY,
+                         Role.ANALYST, Role.ADMIN})
 
 
 class User(AbstractUser):

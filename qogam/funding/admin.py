@@ -11,9 +11,12 @@ from qogam.funding.models import (
     ApplicationVersion,
     Assignment,
     Call,
+    EffectReview,
     Expert,
     MonitoringReport,
     Programme,
+    Shortlist,
+    Topic,
 )
 
 
@@ -82,3 +85,25 @@ class MonitoringReportAdmin(ReadOnlyAdmin):
 class AppealAdmin(ReadOnlyAdmin):
     list_display = ("application", "kind", "status", "filed_at", "decided_at")
     list_filter = ("kind", "status")
+
+
+@admin.register(Topic)
+class TopicAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "title", "body", "status", "discussion_until")
+    list_filter = ("status",)
+    search_fields = ("title",)
+    list_select_related = ("body",)
+    exclude = ("proposed_by", "decided_by")
+
+
+@admin.register(Shortlist)
+class ShortlistAdmin(ReadOnlyAdmin):
+    list_display = ("call", "decided_on")
+    list_select_related = ("call",)
+
+
+@admin.register(EffectReview)
+class EffectReviewAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "agreement", "expert", "status", "due_on", "total")
+    list_filter = ("status",)
+    list_select_related = ("agreement", "expert")

@@ -33,6 +33,7 @@ CALL_STATUS = _choices(
     (rules.CallStatus.CLOSED, _("closed")),
     (rules.CallStatus.COMPLIANCE, _("compliance check")),
     (rules.CallStatus.EVALUATION, _("expert evaluation")),
+    (rules.CallStatus.SHORTLISTED, _("shortlisted by the working group")),
     (rules.CallStatus.DECIDED, _("decided")),
     (rules.CallStatus.ARCHIVED, _("archived")),
     (rules.CallStatus.CANCELLED, _("cancelled")),
@@ -45,6 +46,7 @@ APPLICATION_STATUS = _choices(
     (rules.ApplicationStatus.ADMITTED, _("admitted")),
     (rules.ApplicationStatus.REJECTED, _("rejected at the compliance check")),
     (rules.ApplicationStatus.SCORED, _("scored")),
+    (rules.ApplicationStatus.SHORTLISTED, _("shortlisted")),
     (rules.ApplicationStatus.FUNDED, _("funded")),
     (rules.ApplicationStatus.NOT_FUNDED, _("not funded")),
     (rules.ApplicationStatus.APPEALED, _("under appeal")),
@@ -65,6 +67,13 @@ AGREEMENT_STATUS = _choices(
     (rules.AgreementStatus.COMPLETED, _("completed")),
     (rules.AgreementStatus.TERMINATED, _("terminated")),
     (rules.AgreementStatus.CLOSED, _("closed")),
+)
+
+TOPIC_STATUS = _choices(
+    (rules.TopicStatus.DISCUSSION, _("open for discussion")),
+    (rules.TopicStatus.ACCEPTED, _("accepted")),
+    (rules.TopicStatus.REJECTED, _("rejected")),
+    (rules.TopicStatus.IN_LOT, _("turned into a lot")),
 )
 
 APPEAL_STATUS = _choices(
@@ -134,6 +143,13 @@ class Call(models.Model):
     committee = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("competition committee"), related_name="committee_calls", blank=True,
     )
+    # NGO awards (DOMAIN §4.3): the working group scores and shortlists before the commission decides.
+    working_group = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("working group"), related_name="working_group_calls", blank=True,
+    )
+    # State social order (DOMAIN §4.1): a bid more than 20% below the planned amount is inadmissible.
+    price_floor = models.DecimalField(_("lowest admissible bid, share of the planned amount"), max_digits=3,
+                                      decimal_places=2, null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -165,6 +181,10 @@ class Lot(models.Model):
     budget = models.DecimalField(_("budget, KZT"), **MONEY)
     rationale = models.TextField(_("rationale (published)"))
     max_months = models.PositiveSmallIntegerField(_("longest duration, months"), default=36)
+    terms_of_reference = models.TextField(_("terms of reference"), blank=True)
+    topic = models.ForeignKey("Topic", verbose_name=_("topic it comes from"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="lots")
+    unit_amount = models.DecimalField(_("amount of each award, KZT"), null=True, blank=True, **MONEY)
 
     class Meta:
         ordering = ["call_id", "number"]
@@ -174,6 +194,68 @@ class Lot(models.Model):
 
     def __str__(self):
         return f"{self.call.code}/{self.number}"
+
+
+class Topic(models.Model):
+    """A problem or topic for the state social order, proposed bottom up (DOMAIN §4.1): open for public
+    discussion with comments and support, then accepted or rejected by the body it is addressed to, which
+    turns accepted topics into lots. The link from topic to lot is public."""
+
+    body = models.ForeignKey("registry.StateBody", verbose_name=_("addressed to"), on_delete=models.PROTECT,
+                             related_name="topics")
+    title = models.CharField(_("title"), max_length=300)
+    problem = models.TextField(_("the problem"))
+    direction = models.ForeignKey("core.Direction", verbose_name=_("direction"), on_delete=models.PROTECT,
+                                  related_name="+")
+    region = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("registry.Organisation", verbose_name=_("proposed on behalf of"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="topics")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="topics")
+    proposed_at = models.DateTimeField(_("proposed at"))
+    discussion_until = models.DateField(_("open for discussion until"))
+    status = models.CharField(_("status"), max_length=12, choices=TOPIC_STATUS, default=rules.TopicStatus.DISCUSSION)
+    decision_reason = models.TextField(_("the body's answer"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("social order topic")
+        verbose_name_plural = _("social order topics")
+        indexes = [models.Index(fields=["body", "status"])]
+
+    def __str__(self):
+        return self.title
+
+
+class TopicSupport(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    supported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "user"], name="one_support_per_user")]
+
+    def __str__(self):
+        return f"{self.topic_id} ← {self.user_id}"
+
+
+class TopicComment(models.Model):
+    """A comment in the public discussion. Shown with the author's first name and surname initial only."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["topic_id", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.topic_id}: {self.text[:40]}"
 
 
 class Criterion(models.Model):
@@ -444,6 +526,23 @@ class Decision(models.Model):
         return f"{self.call_id} {self.decided_on}"
 
 
+class Shortlist(models.Model):
+    """The working group's shortlist of an NGO award call (DOMAIN §4.3, first stage), with its minutes."""
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="shortlist")
+    decided_on = models.DateField(_("decided on"))
+    minutes = models.TextField(_("minutes"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("working group's shortlist")
+        verbose_name_plural = _("working group's shortlists")
+
+    def __str__(self):
+        return f"{self.call_id} {self.decided_on}"
+
+
 class Agreement(models.Model):
     """The grant agreement of a funded application; may run several years."""
 
@@ -631,6 +730,34 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.kind} {self.status}"
+
+
+class EffectReview(models.Model):
+    """A public expert's evaluation of the social effect of a contract (DOMAIN §4: five dimensions), with
+    the same declaration and conflict-of-interest rules as the scoring of applications. Results are public."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="effect_reviews")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="effect_reviews")
+    status = models.CharField(_("status"), max_length=10, choices=ASSIGNMENT_STATUS,
+                              default=rules.AssignmentStatus.ASSIGNED)
+    due_on = models.DateField(_("due"))
+    assigned_at = models.DateTimeField(_("assigned at"))
+    declaration = models.TextField(_("declaration"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    recusal_reason = models.TextField(_("reason for recusal"), blank=True)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    total = models.DecimalField(_("average score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement_id", "id"]
+        verbose_name = _("evaluation of social effect")
+        verbose_name_plural = _("evaluations of social effect")
+        constraints = [models.UniqueConstraint(fields=["agreement", "expert"], name="one_effect_review_per_expert")]
+        indexes = [models.Index(fields=["expert", "status"])]
+
+    def __str__(self):
+        return f"{self.expert_id} → {self.agreement_id} ({self.status})"
 
 
 class Notice(models.Model):

@@ -73,6 +73,7 @@ class CallStatus:
     CLOSED = "closed"
     COMPLIANCE = "compliance"
     EVALUATION = "evaluation"
+    SHORTLISTED = "shortlisted"
     DECIDED = "decided"
     ARCHIVED = "archived"
     CANCELLED = "cancelled"
@@ -85,6 +86,7 @@ class ApplicationStatus:
     ADMITTED = "admitted"
     REJECTED = "rejected"
     SCORED = "scored"
+    SHORTLISTED = "shortlisted"
     FUNDED = "funded"
     NOT_FUNDED = "not_funded"
     APPEALED = "appealed"
@@ -113,7 +115,14 @@ class AppealStatus:
     GRANTED = "granted"
 
 
-_C, _A, _S, _G, _P = CallStatus, ApplicationStatus, AssignmentStatus, AgreementStatus, AppealStatus
+class TopicStatus:
+    DISCUSSION = "discussion"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_LOT = "in_lot"
+
+
+_C, _A, _S, _G, _P, _T = CallStatus, ApplicationStatus, AssignmentStatus, AgreementStatus, AppealStatus, TopicStatus
 
 TRANSITIONS: dict[str, dict[str, set[str]]] = {
     # DOMAIN §4 lifecycle "plan → call → applications → compliance check → expert evaluation →
@@ -125,7 +134,10 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
         _C.OPEN: {_C.CLOSED, _C.CANCELLED},
         _C.CLOSED: {_C.COMPLIANCE},
         _C.COMPLIANCE: {_C.EVALUATION},
-        _C.EVALUATION: {_C.DECIDED},
+        # NGO awards (DOMAIN §4.3) have two stages: the working group shortlists, then the commission
+        # decides. Every other mechanism goes from the evaluation straight to the decision.
+        _C.EVALUATION: {_C.DECIDED, _C.SHORTLISTED},
+        _C.SHORTLISTED: {_C.DECIDED},
         _C.DECIDED: {_C.ARCHIVED},
         _C.ARCHIVED: set(),
         _C.CANCELLED: set(),
@@ -142,7 +154,9 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
         _A.DRAFT: {_A.SUBMITTED},
         _A.SUBMITTED: {_A.WITHDRAWN, _A.ADMITTED, _A.REJECTED},
         _A.ADMITTED: {_A.SCORED},
-        _A.SCORED: {_A.FUNDED, _A.NOT_FUNDED},
+        _A.SCORED: {_A.FUNDED, _A.NOT_FUNDED, _A.SHORTLISTED},
+        # Awards: only a shortlisted application can be awarded (DOMAIN §4.3 "two stages").
+        _A.SHORTLISTED: {_A.FUNDED, _A.NOT_FUNDED},
         _A.REJECTED: {_A.APPEALED},
         _A.NOT_FUNDED: {_A.APPEALED},
         _A.APPEALED: {_A.ADMITTED, _A.UPHELD},
@@ -176,6 +190,14 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
         _P.UPHELD: set(),
         _P.GRANTED: set(),
     },
+    # Issue 5 "Topics, bottom up": discussed in public, then accepted or rejected (with the answer) by the
+    # body it was addressed to; an accepted topic becomes a lot.
+    "topic": {
+        _T.DISCUSSION: {_T.ACCEPTED, _T.REJECTED},
+        _T.ACCEPTED: {_T.IN_LOT},
+        _T.REJECTED: set(),
+        _T.IN_LOT: set(),
+    },
 }
 
 INITIAL: dict[str, str] = {
@@ -184,6 +206,7 @@ INITIAL: dict[str, str] = {
     "assignment": _S.ASSIGNED,
     "agreement": _G.DRAFT,
     "appeal": _P.FILED,
+    "topic": _T.DISCUSSION,
 }
 
 
@@ -652,13 +675,21 @@ class Ranked:
     requested: Decimal = Decimal(0)
 
 
-def rank(applications: Iterable) -> dict[Hashable, list]:
+def rank(applications: Iterable, *, by_price: bool = False) -> dict[Hashable, list]:
     """Applications by lot, each lot from the highest total score down; equal totals by earlier
-    submission, then by id (so the order is total). Items have `id`, `lot`, `total`, `submitted_at`."""
+    submission, then by id (so the order is total). Items have `id`, `lot`, `total`, `submitted_at`
+    and `requested`.
+
+    With `by_price` (the state social order tender, issue 5): equal totals go to the lower price first,
+    then to the earlier bid."""
     by_lot: dict[Hashable, list] = {}
     for a in applications:
         by_lot.setdefault(a.lot, []).append(a)
-    return {lot: sorted(items, key=lambda a: (-a.total, a.submitted_at, a.id)) for lot, items in by_lot.items()}
+
+    def key(a):
+        return (-a.total, a.requested if by_price else 0, a.submitted_at, a.id)
+
+    return {lot: sorted(items, key=key) for lot, items in by_lot.items()}
 
 
 @dataclass(frozen=True)
@@ -1003,3 +1034,193 @@ def application_problems(
     elif Decimal(content.get("requested_amount") or 0) <= 0:
         error("requested_amount", _("Give the requested amount."))
     return errors
+
+
+# --- Tenders: the bid's price (issue 5 "Tender"; DOMAIN §4.1 "price dumping is limited") -----------
+
+def bid_problem(planned, offered, floor) -> Reason | None:
+    """Why a bid's price is inadmissible, or None. A bid above the planned amount is inadmissible, and so
+    is a bid more than (1 − floor) below it: with the default floor 0.80, a bid under 80% of the planned
+    amount (more than 20% below) is refused; exactly 80% is admitted. Configurable per call
+    (Call.price_floor; default funding.sso_price_floor)."""
+    planned = _whole_money(planned, "planned amount")
+    offered = to_money(offered, "bid")
+    floor = to_money(floor, "floor")
+    if not Decimal(0) <= floor <= Decimal(1):
+        raise ValueError(f"the floor is a share from 0 to 1, not {floor}")
+    if offered <= 0:
+        return Reason("bid_missing", _("Give the price of the bid in tenge."))
+    if offered > planned:
+        return Reason("bid_above_planned", _msg(
+            _("The bid of %(offered)s tenge is above the planned amount of %(planned)s tenge."),
+            offered=offered, planned=planned))
+    lowest = lowest_admissible_bid(planned, floor)
+    if offered < lowest:
+        return Reason("bid_below_floor", _msg(
+            _("The bid of %(offered)s tenge is more than %(percent)s%% below the planned amount of %(planned)s "
+              "tenge, which is price dumping: the lowest admissible bid is %(lowest)s tenge."),
+            offered=offered, planned=planned, lowest=lowest, percent=percent_below(floor)))
+    return None
+
+
+def bid_is_admissible(planned, offered, floor=Decimal("0.80")) -> bool:
+    return bid_problem(planned, offered, floor) is None
+
+
+def lowest_admissible_bid(planned, floor) -> Decimal:
+    """The lowest admissible price, in whole tenge (rounded up, so that it is itself admissible)."""
+    exact = to_money(planned, "planned amount") * to_money(floor, "floor")
+    return exact.to_integral_value(rounding="ROUND_CEILING")
+
+
+def percent_below(floor) -> str:
+    """How far below the planned amount a bid may go, in percent: "20" for the floor 0.80."""
+    value = (Decimal(1) - to_money(floor, "floor")) * 100
+    return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value.normalize())
+
+
+# --- Who may fund under a mechanism (issue 5: strategic partnership is national level only) ----------
+
+def customer_level_problem(level: str | None, allowed: Collection[str]) -> Reason | None:
+    """Why a state body of `level` may not be the customer of this mechanism, or None. `allowed` empty
+    means any level (and a non-state funder)."""
+    if not allowed:
+        return None
+    if level not in set(allowed):
+        if set(allowed) == {"central"}:
+            return Reason("customer_not_central", _(
+                "Only a central state body (a ministry or a committee) can run this competition: it is national "
+                "level only."))
+        return Reason("customer_level", _("This state body cannot be the customer of this mechanism."))
+    return None
+
+
+def budget_level(level: str | None) -> str:
+    """Which budget a state body's money comes from (DOMAIN §4.1: republican vs local budgets)."""
+    return "republican" if level in (None, "central", "quasi_public") else "local"
+
+
+# --- Panels: a commission or working group scores every bid it has no conflict with ---------------
+
+def assign_panel(
+    applications: Sequence,
+    panel: Sequence[Hashable],
+    *,
+    minimum: int = 1,
+    conflicts: Collection[tuple[Hashable, Hashable]] = frozenset(),
+) -> AssignmentPlan:
+    """Every member of a named panel (the tender commission, the award working group) on every
+    application, except where a member has a conflict of interest with the applicant. An application
+    with fewer than `minimum` members left is reported in `unstaffed`."""
+    conflicted = set(conflicts)
+    loads = {m: 0 for m in panel}
+    plan = AssignmentPlan(assignments={}, unstaffed={}, loads=loads)
+    for application in applications:
+        chosen = [m for m in panel if (m, application.id) not in conflicted]
+        for m in chosen:
+            loads[m] += 1
+        plan.assignments[application.id] = chosen
+        if len(chosen) < minimum:
+            plan.unstaffed[application.id] = minimum - len(chosen)
+    return plan
+
+
+# --- Winners (issue 5) ----------------------------------------------------------------------------
+
+def winners(ranked: Sequence, places: int) -> list[Funded]:
+    """The first `places` of a lot's ranking, each at its own price (the tender: one winner per lot at
+    its bid; the strategic partnership: one partner)."""
+    return [Funded(a.id, _whole_money(a.requested, "bid")) for a in list(ranked)[:max(places, 0)]]
+
+
+def shortlist(ranked: Sequence, size: int) -> list[Hashable]:
+    """The working group's default shortlist of one category: the `size` best scored."""
+    return [a.id for a in list(ranked)[:max(size, 0)]]
+
+
+def award_selection_problems(selected_by_lot: Mapping[Hashable, Collection[Hashable]],
+                             shortlisted_by_lot: Mapping[Hashable, Collection[Hashable]],
+                             places_by_lot: Mapping[Hashable, int]) -> dict[Hashable, Reason]:
+    """Why the commission's selection of awardees is not acceptable, by category (DOMAIN §4.3: the
+    commission decides among those the working group shortlisted, within the number of awards)."""
+    problems: dict[Hashable, Reason] = {}
+    for lot, selected in selected_by_lot.items():
+        outside = set(selected) - set(shortlisted_by_lot.get(lot, ()))
+        if outside:
+            problems[lot] = Reason("not_shortlisted", _(
+                "Only applications on the working group's shortlist can receive the award."))
+        elif len(set(selected)) > places_by_lot.get(lot, 0):
+            problems[lot] = Reason("too_many", _msg(
+                _("This category has %(n)s awards; select no more awardees than that."), n=places_by_lot.get(lot, 0)))
+    return problems
+
+
+def award_places(budget, unit_amount) -> int:
+    """How many awards a category's fund pays at its amount per award."""
+    unit = _whole_money(unit_amount, "award amount")
+    if unit <= 0:
+        raise ValueError("the award amount must be positive")
+    return int(_whole_money(budget, "category fund") // unit)
+
+
+# --- Evaluation of social effect (DOMAIN §4: five dimensions) --------------------------------------
+
+EFFECT_DIMENSIONS: tuple[tuple[str, Any], ...] = (
+    ("way_of_life", _("People's way of life")),
+    ("culture", _("Culture")),
+    ("identity", _("Shared identity")),
+    ("environment", _("Environment: water, air, food, risk, noise, safety, access to resources")),
+    ("aspirations", _("Aspirations and fears")),
+)
+
+
+def effect_problems(scores: Mapping[str, Mapping[str, Any]], scale_min: int, scale_max: int,
+                    min_justification: int = 20) -> dict[str, list[str]]:
+    """Why an evaluation of social effect cannot be submitted: each of the five dimensions needs a score
+    on the scale and a written justification."""
+    errors: dict[str, list[str]] = {}
+    for code, _label in EFFECT_DIMENSIONS:
+        given = scores.get(code) or {}
+        try:
+            value = Decimal(str(given.get("value", "")).strip().replace(",", "."))
+            if not value.is_finite():
+                raise ArithmeticError
+        except ArithmeticError:
+            errors[f"{code}.value"] = [str(_msg(_("Give a score from %(min)s to %(max)s."),
+                                                min=scale_min, max=scale_max))]
+            continue
+        problem = score_problem(value, scale_min, scale_max, str(given.get("justification") or ""), min_justification)
+        if problem:
+            key = "value" if not scale_min <= value <= scale_max else "justification"
+            errors[f"{code}.{key}"] = [str(problem)]
+    return errors
+
+
+def effect_average(reviews: Iterable[Mapping[str, Any]]) -> dict[str, Decimal]:
+    """The public result: the mean score of each dimension over the experts who scored, and `total`, the
+    mean of the dimensions. Empty without scores."""
+    sums: dict[str, Decimal] = {}
+    count = 0
+    for scores in reviews:
+        count += 1
+        for code, _label in EFFECT_DIMENSIONS:
+            sums[code] = sums.get(code, Decimal(0)) + _number(Decimal(str(scores[code]["value"])), "score")
+    if not count:
+        return {}
+    result = {code: (sums[code] / count).quantize(CENT, ROUND_HALF_UP) for code, _label in EFFECT_DIMENSIONS}
+    result["total"] = (sum(result.values(), Decimal(0)) / len(EFFECT_DIMENSIONS)).quantize(CENT, ROUND_HALF_UP)
+    return result
+
+
+# --- Topics (issue 5 "Topics, bottom up") ---------------------------------------------------------
+
+def topic_open(today: dt.date, discussion_until: dt.date) -> bool:
+    return today <= discussion_until
+
+
+def topic_decision_problem(today: dt.date, discussion_until: dt.date):
+    """A topic is accepted or rejected only after its public discussion has ended."""
+    if topic_open(today, discussion_until):
+        return _msg(_("The public discussion of this topic runs until %(date)s; decide after it ends."),
+                    date=discussion_until.isoformat())
+    return None

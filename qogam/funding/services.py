@@ -30,8 +30,9 @@ from qogam.core.personal import iin_hash
 from qogam.core.rules import identifier_problem
 from qogam.core.tasks import enqueue
 from qogam.core.validators import bin_error_message
-from qogam.funding import rules
+from qogam.funding import mechanisms, rules
 from qogam.funding.mechanisms import mechanism
+from qogam.funding.mechanisms.awards import contribution_problems, normalise_contribution
 from qogam.funding.models import (
     Agreement,
     Appeal,
@@ -43,6 +44,7 @@ from qogam.funding.models import (
     ComplianceCheck,
     Criterion,
     Decision,
+    EffectReview,
     Expert,
     ExpertRelation,
     Lot,
@@ -52,12 +54,16 @@ from qogam.funding.models import (
     RequiredDocument,
     RiskFlag,
     Score,
+    Shortlist,
     SiteVisit,
     SiteVisitPhoto,
+    Topic,
+    TopicComment,
+    TopicSupport,
     Tranche,
 )
-from qogam.funding.permissions import can, is_operator
-from qogam.registry.models import Founder, Leader, Organisation
+from qogam.funding.permissions import SCORING_ROLES, can, manages
+from qogam.registry.models import Founder, Leader, Organisation, StateBody
 from qogam.reporting.rules import content_hash
 from qogam.reporting.services import representative_users
 
@@ -130,6 +136,25 @@ def operators() -> list[User]:
     return list(User.objects.filter(role=Role.OPERATOR, is_active=True).order_by("pk"))
 
 
+def managers_of(obj) -> list[User]:
+    """Who runs `obj`'s call: the operators, or the officials of the customer body (issue 5)."""
+    from qogam.funding.permissions import programme_of
+
+    programme = programme_of(obj)
+    if mechanism(programme.mechanism).managed_by == "operator" or programme.funder_body_id is None:
+        return operators()
+    return list(User.objects.filter(role=Role.OFFICIAL, state_body_id=programme.funder_body_id, is_active=True)
+                .order_by("pk"))
+
+
+class _ProgrammeProbe:
+    """Stands for a programme not yet written, for the permission table."""
+
+    def __init__(self, mechanism_code, funder_body):
+        self.mechanism = mechanism_code
+        self.funder_body_id = getattr(funder_body, "pk", None)
+
+
 def _money(value, field: str) -> Decimal:
     text = str(value if value is not None else "").replace(" ", "").replace("\u00a0", "")
     if not text.isdigit():
@@ -153,11 +178,13 @@ def _date(value, field: str) -> dt.date:
 
 def programme_create(*, actor, mechanism: str = "grant", year, title_kk="", title_ru="", budget, funder_kind,
                      funder_body=None, funder_name="", funder_bin="", directions, regions=()) -> Programme:
-    _require(can(actor, "call.manage"))
-    errors: dict[str, list] = {}
     mechanism_code = mechanism
     if mechanism_code not in dict(Programme._meta.get_field("mechanism").choices):
-        errors["mechanism"] = [_("Choose a mechanism from the list.")]
+        raise _invalid("mechanism", _("Choose a mechanism from the list."))
+    spec = mechanisms.mechanism(mechanism_code)
+    _require(can(actor, "call.manage", _ProgrammeProbe(mechanism_code, funder_body)),
+             _("Only the grant operator or an official of the funding body can plan this programme."))
+    errors: dict[str, list] = {}
     if not (title_kk or "").strip() and not (title_ru or "").strip():
         errors["title_kk"] = [_("Give the title in Kazakh or Russian.")]
     try:
@@ -174,6 +201,9 @@ def programme_create(*, actor, mechanism: str = "grant", year, title_kk="", titl
         errors.update(exc.fields)
     if funder_kind not in Programme.FunderKind.values:
         errors["funder_kind"] = [_("Choose who funds the programme.")]
+    elif funder_kind not in spec.funder_kinds:
+        errors["funder_kind"] = [_("This mechanism is funded by: %(kinds)s.") % {"kinds": ", ".join(
+            str(Programme.FunderKind(k).label) for k in spec.funder_kinds)}]
     elif funder_kind == Programme.FunderKind.NON_STATE:
         if not (funder_name or "").strip():
             errors["funder_name"] = [_("Give the non-state funder's name.")]
@@ -181,6 +211,10 @@ def programme_create(*, actor, mechanism: str = "grant", year, title_kk="", titl
             errors["funder_bin"] = [str(bin_error_message(funder_bin))]
     elif funder_body is None:
         errors["funder_body"] = [_("Choose the funding state body.")]
+    else:
+        problem = rules.customer_level_problem(funder_body.level, spec.customer_levels)
+        if problem:
+            errors["funder_body"] = [str(problem.message)]
     direction_codes = list(dict.fromkeys(directions or []))
     found = set(Direction.objects.filter(code__in=direction_codes).values_list("code", flat=True))
     if not direction_codes or found != set(direction_codes):
@@ -212,9 +246,14 @@ def _next_call_code(programme: Programme) -> str:
 
 
 def _lot_rows(lots, programme, errors) -> list[dict]:
+    spec = mechanism(programme.mechanism)
     rows = []
     if not lots:
         errors["lots"] = [_("Add at least one lot.")]
+    elif spec.lots_max and len(lots) > spec.lots_max:
+        errors["lots"] = [_("A call of this mechanism has at most %(n)s lot(s).") % {"n": spec.lots_max}]
+    month_range = spec.month_range
+    topics_used = set()
     directions = set(Direction.objects.values_list("code", flat=True))
     regions = set(Region.objects.values_list("kato", flat=True))
     for i, lot in enumerate(lots or []):
@@ -238,13 +277,39 @@ def _lot_rows(lots, programme, errors) -> list[dict]:
         rationale = str(lot.get("rationale") or "").strip()
         if not rationale:
             errors[f"{key}.rationale"] = [_("Publish the rationale for the lot.")]
-        max_months = rules._whole_number(lot.get("max_months") or config.get("funding.duration_max_months"))
-        if max_months is None or not 1 <= max_months <= config.get("funding.duration_max_months"):
-            errors[f"{key}.max_months"] = [_("Give the longest duration in months, at most %(max)s.")
-                                           % {"max": config.get("funding.duration_max_months")}]
+        if month_range is None:
             max_months = 0
+        else:
+            max_months = rules._whole_number(lot.get("max_months") or month_range[1])
+            if max_months is None or not month_range[0] <= max_months <= month_range[1]:
+                errors[f"{key}.max_months"] = [_("Give the longest duration in months, from %(min)s to %(max)s.")
+                                               % {"min": month_range[0], "max": month_range[1]}]
+                max_months = 0
+        terms = str(lot.get("terms_of_reference") or "").strip()
+        if spec.managed_by == "customer" and not terms:
+            errors[f"{key}.terms_of_reference"] = [_("Write the terms of reference of the lot.")]
+        unit_amount = None
+        if spec.content == "contribution":
+            try:
+                unit_amount = _money(lot.get("unit_amount"), f"{key}.unit_amount")
+                if unit_amount <= 0 or unit_amount > budget:
+                    errors[f"{key}.unit_amount"] = [_("Give the amount of each award: more than zero and no more "
+                                                      "than the category's fund.")]
+            except ValidationFailed as exc:
+                errors.update(exc.fields)
+        topic = lot.get("topic") or None
+        if topic is not None:
+            topic = Topic.objects.filter(pk=getattr(topic, "pk", topic)).first() if str(
+                getattr(topic, "pk", topic)).isdigit() else None
+            if (topic is None or topic.status != rules.TopicStatus.ACCEPTED or topic.body_id != programme.funder_body_id
+                    or topic.pk in topics_used):
+                errors[f"{key}.topic"] = [_("Choose a topic accepted by the customer body and not yet in a lot.")]
+                topic = None
+            else:
+                topics_used.add(topic.pk)
         rows.append({"number": i + 1, "title": title, "direction_id": direction, "region_id": region,
-                     "budget": budget, "rationale": rationale, "max_months": max_months})
+                     "budget": budget, "rationale": rationale, "max_months": max_months,
+                     "terms_of_reference": terms, "topic": topic, "unit_amount": unit_amount})
     total = sum((r["budget"] for r in rows), Decimal(0))
     if rows and total > programme.budget:
         errors["lots"] = [_("The lots add up to %(total)s tenge, more than the programme's budget of %(budget)s tenge.")
@@ -253,11 +318,31 @@ def _lot_rows(lots, programme, errors) -> list[dict]:
 
 
 def call_create(*, actor, programme, title_kk="", title_ru="", description="", opens_on, closes_on, lots,
-                criteria=None, documents=None, committee=(), scale_min=0, scale_max=10) -> Call:
-    """A draft call of `programme` with its lots, criteria (the mechanism's by default) and documents."""
-    _require(can(actor, "call.manage"))
+                criteria=None, documents=None, committee=(), working_group=(), price_floor=None, scale_min=0,
+                scale_max=10) -> Call:
+    """A draft call of `programme` with its lots, criteria (the mechanism's by default) and documents.
+
+    Issue 5: a tender call has a price floor (the mechanism's default unless given) and lots with terms of
+    reference, possibly from accepted topics (which then become `in_lot`); an award call has categories
+    (lots) with an amount per award and a working group; a tender's commission scores, so it needs at
+    least funding.panel_min_scorers members."""
+    _require(can(actor, "call.manage", programme),
+             _("Only the grant operator or an official of the funding body can announce this call."))
     spec = mechanism(programme.mechanism)
     errors: dict[str, list] = {}
+    if spec.customer_levels and programme.funder_body_id is not None:
+        problem = rules.customer_level_problem(programme.funder_body.level, spec.customer_levels)
+        if problem:
+            errors["programme"] = [str(problem.message)]
+    floor = None
+    if spec.price_floor:
+        try:
+            floor = Decimal(str(price_floor if price_floor not in (None, "") else spec.default_price_floor))
+            if not Decimal("0") < floor <= Decimal("1") or floor != floor.quantize(Decimal("0.01")):
+                raise ArithmeticError
+        except ArithmeticError:
+            errors["price_floor"] = [_("Give the lowest admissible bid as a share of the planned amount, from 0.01 "
+                                       "to 1.00 (0.80: at most 20% below).")]
     if not (title_kk or "").strip() and not (title_ru or "").strip():
         errors["title_kk"] = [_("Give the title in Kazakh or Russian.")]
     try:
@@ -291,14 +376,27 @@ def call_create(*, actor, programme, title_kk="", title_ru="", description="", o
     members = list(committee)
     if any(getattr(m, "role", None) != Role.COMMITTEE for m in members):
         errors["committee"] = [_("Only users with the committee role can sit on a competition committee.")]
+    elif spec.evaluators == "committee" and len(members) < config.get("funding.panel_min_scorers"):
+        errors["committee"] = [_("The commission scores the bids: name at least %(n)s members.")
+                               % {"n": config.get("funding.panel_min_scorers")}]
+    group = list(working_group)
+    if any(getattr(m, "role", None) != Role.WORKING_GROUP for m in group):
+        errors["working_group"] = [_("Only users with the working group role can sit on a working group.")]
+    elif spec.evaluators == "working_group" and len(group) < config.get("funding.panel_min_scorers"):
+        errors["working_group"] = [_("The working group scores the applications: name at least %(n)s members.")
+                                   % {"n": config.get("funding.panel_min_scorers")}]
     _fail_if(errors)
     with transaction.atomic():
         call = Call.objects.create(
             programme=programme, mechanism=programme.mechanism, code=_next_call_code(programme),
             title_kk=title_kk.strip(), title_ru=title_ru.strip(), description=description.strip(), opens_on=opens_on,
             closes_on=closes_on, eligibility=spec.eligibility, scale_min=scale_min, scale_max=scale_max,
-            created_by=actor)
+            price_floor=floor, created_by=actor)
         Lot.objects.bulk_create([Lot(call=call, **row) for row in lot_rows])
+        for row in lot_rows:
+            if row["topic"] is not None:
+                _move("topic", row["topic"], rules.TopicStatus.IN_LOT, actor=actor, action="funding.topic_in_lot",
+                      after={"call": call.code, "lot": row["number"]})
         Criterion.objects.bulk_create([
             Criterion(call=call, code=c["code"], name_kk=c.get("name_kk", ""), name_ru=c.get("name_ru", ""),
                       name_en=c.get("name_en", ""), weight=Decimal(str(c["weight"])), position=i)
@@ -307,15 +405,16 @@ def call_create(*, actor, programme, title_kk="", title_ru="", description="", o
             RequiredDocument(call=call, code=d["code"], name=d["name"], mandatory=bool(d.get("mandatory", True)))
             for d in documents])
         call.committee.set(members)
+        call.working_group.set(group)
         audit.record(action="funding.call_create", obj=call, actor=actor, after={
             "code": call.code, "opens_on": opens_on, "closes_on": closes_on, "lots": len(lot_rows),
-            "budget": sum((r["budget"] for r in lot_rows), Decimal(0))})
+            "budget": sum((r["budget"] for r in lot_rows), Decimal(0)), "price_floor": floor})
     return call
 
 
 def call_publish(*, actor, call: Call) -> Call:
     """Announce a draft call; it opens for applications at once if its window has begun."""
-    _require(can(actor, "call.manage"))
+    _require(can(actor, "call.manage", call))
     today = almaty_today()
     if today > call.closes_on:
         raise _invalid("closes_on", _("The deadline of this call has passed; set a new window before publishing."))
@@ -328,7 +427,7 @@ def call_publish(*, actor, call: Call) -> Call:
 
 def call_open(*, actor, call: Call) -> Call:
     """Open the window (the day it begins; `qogam daily` does it for published calls)."""
-    _require(actor is None or can(actor, "call.manage"))
+    _require(actor is None or can(actor, "call.manage", call))
     today = almaty_today()
     if not rules.submission_open(today, call.opens_on, call.closes_on):
         raise _invalid("opens_on", rules.submission_problem(today, call.opens_on, call.closes_on))
@@ -366,13 +465,25 @@ def automatic_checks(application: Application, today: dt.date, calendar: Working
         last_closed_year=_last_closed_report_year(today, calendar),
         require_report=spec.get("require_annual_report", config.get("funding.require_annual_report")),
     )
+    problem = bid_problem(application)
+    if problem:
+        failures.append(problem)
     return [{"code": f.code, "message": str(f.message)} for f in failures]
+
+
+def bid_problem(application: Application) -> rules.Reason | None:
+    """Issue 5 "Dumping floor": a bid above the lot's planned amount, or under the call's floor, is
+    inadmissible. None for calls without a floor."""
+    call = application.call
+    if call.price_floor is None:
+        return None
+    return rules.bid_problem(application.lot.budget, application.requested_amount, call.price_floor)
 
 
 def call_close(*, actor, call: Call) -> Call:
     """Close the window after its deadline and open the compliance check of every submitted application
     (due in 10 working days, DOMAIN §4.2), with its automatic checks run."""
-    _require(actor is None or can(actor, "call.manage"))
+    _require(actor is None or can(actor, "call.manage", call))
     today = almaty_today()
     if today <= call.closes_on:
         raise _invalid("closes_on", _("Applications are accepted until %(date)s; the call closes after that day.")
@@ -393,12 +504,12 @@ def call_close(*, actor, call: Call) -> Call:
             for a in applications])
         audit.record(action="funding.compliance_checks_open", obj=call, actor=actor,
                      after={"applications": len(applications), "unsubmitted_drafts": drafts})
-    _notify("call_closed", operators(), call=call.code, count=len(applications), due=due.isoformat())
+    _notify("call_closed", managers_of(call), call=call.code, count=len(applications), due=due.isoformat())
     return call
 
 
 def call_cancel(*, actor, call: Call, reason: str) -> Call:
-    _require(can(actor, "call.manage"))
+    _require(can(actor, "call.manage", call))
     if not (reason or "").strip():
         raise _invalid("reason", _("Give the reason for cancelling the call; it is published."))
     with transaction.atomic():
@@ -425,7 +536,12 @@ def _content_fields(content: dict, lot: Lot) -> dict:
 
 
 def _normalised(data: dict, lot: Lot) -> dict:
-    content, errors = rules.normalise_application(data or {})
+    """The content of an application to `lot`: a project (grants, tenders, partnerships) or, for NGO
+    awards, the contribution already made, whose amount is the category's award."""
+    contribution = mechanism(lot.call.mechanism).content == "contribution"
+    content, errors = (normalise_contribution if contribution else rules.normalise_application)(data or {})
+    if contribution:
+        content["requested_amount"] = str(lot.unit_amount or 0)
     if content["region"] and not Region.objects.filter(kato=content["region"]).exists():
         errors.setdefault("region", []).append(_("Choose a region from the list."))
     if content["direction"] and not Direction.objects.filter(code=content["direction"]).exists():
@@ -600,6 +716,20 @@ def submission_content(application: Application) -> dict:
             "documents": documents}
 
 
+def content_problems(application: Application) -> dict[str, list[str]]:
+    """Why the application's content cannot be submitted, by field (the same rules the form explains)."""
+    spec = mechanism(application.call.mechanism)
+    if spec.content == "contribution":
+        return contribution_problems(application.draft, this_year=almaty_today().year)
+    low, high = spec.month_range
+    errors = rules.application_problems(application.draft, lot_budget=application.lot.budget, min_months=low,
+                                        max_months=min(high, application.lot.max_months or high))
+    problem = bid_problem(application)
+    if problem and not errors.get("requested_amount"):
+        errors["requested_amount"] = [str(problem.message)]
+    return errors
+
+
 def application_submit(*, actor, application: Application, expected_version=None) -> ApplicationVersion:
     """Submit with a receipt; a late submission is refused with a clear message (issue 4)."""
     _require(can(actor, "application.submit", application))
@@ -610,10 +740,7 @@ def application_submit(*, actor, application: Application, expected_version=None
                                fields={"call": [str(problem or _("This call is not open for applications."))]},
                                code="window_closed")
     _editable(application)
-    errors = rules.application_problems(
-        application.draft, lot_budget=application.lot.budget,
-        min_months=config.get("funding.duration_min_months"),
-        max_months=min(config.get("funding.duration_max_months"), application.lot.max_months))
+    errors = content_problems(application)
     uploaded = set(application.documents.exclude(required_document=None).values_list("required_document_id", flat=True))
     for doc in call.required_documents.filter(mandatory=True):
         if doc.pk not in uploaded:
@@ -711,8 +838,8 @@ def expert_enrol(*, actor, user: User, directions, iin: str) -> Expert:
     """Add a person to the expert pool. The IIN is kept only as a keyed hash, to detect conflicts."""
     _require(can(actor, "call.manage"))
     errors: dict[str, list] = {}
-    if user.role != Role.EXPERT:
-        errors["user"] = [_("Only users with the expert role can join the expert pool.")]
+    if user.role not in SCORING_ROLES:
+        errors["user"] = [_("Only experts, commission members and working group members can be enrolled to score.")]
     if Expert.objects.filter(user=user).exists():
         errors["user"] = [_("This person is already in the expert pool.")]
     codes = list(dict.fromkeys(directions or []))
@@ -734,7 +861,7 @@ def expert_enrol(*, actor, user: User, directions, iin: str) -> Expert:
 
 def relation_declare(*, actor, expert: Expert, bin: str, kind: str, note: str = "") -> ExpertRelation:
     """An expert declares a relation with an organisation (issue 4: declared relations are conflicts)."""
-    _require(actor is not None and (expert.user_id == actor.pk or is_operator(actor)))
+    _require(actor is not None and (expert.user_id == actor.pk or manages(actor)))
     errors = {}
     bin = (bin or "").strip()
     if bin_error_message(bin):
@@ -822,7 +949,7 @@ def evaluation_start(*, actor, call: Call) -> rules.AssignmentPlan:
     """Close the compliance check and put ≥ 3 non-conflicted experts on each admitted application,
     balanced by load (issue 4). Refused, with nothing written, while a check is undecided or when the
     pool cannot staff every application."""
-    _require(can(actor, "call.manage"))
+    _require(can(actor, "call.manage", call))
     call = Call.objects.get(pk=call.pk)
     if call.status != C.COMPLIANCE:
         raise Conflict(_("Expert evaluation starts after the compliance check."), code="invalid_transition")
@@ -833,15 +960,26 @@ def evaluation_start(*, actor, call: Call) -> rules.AssignmentPlan:
                                                       % {"n": undecided}]})
     applications = list(call.applications.filter(status=S.ADMITTED).select_related("organisation")
                         .order_by("submitted_at", "pk"))
-    experts, facts = _pool()
-    per = config.get("funding.experts_per_application")
-    plan = rules.assign([rules.ApplicationFacts(a.pk, a.direction_id) for a in applications], facts,
-                        per_application=per, conflicts=_conflict_pairs(experts, applications))
+    spec = mechanism(call.mechanism)
+    if spec.evaluators == "pool":
+        experts, facts = _pool()
+        per = config.get("funding.experts_per_application")
+        plan = rules.assign([rules.ApplicationFacts(a.pk, a.direction_id) for a in applications], facts,
+                            per_application=per, conflicts=_conflict_pairs(experts, applications))
+        too_few = _("The expert pool is too small or too conflicted to give %(n)s experts to: %(applications)s. "
+                    "Enrol more experts and start again.")
+    else:
+        experts = _panel(call, spec.evaluators)
+        per = config.get("funding.panel_min_scorers")
+        plan = rules.assign_panel([rules.ApplicationFacts(a.pk, a.direction_id) for a in applications],
+                                  [e.pk for e in experts], minimum=per,
+                                  conflicts=_conflict_pairs(experts, applications))
+        too_few = _("Fewer than %(n)s members without a conflict of interest are left to score: %(applications)s. "
+                    "Add members and start again.")
     if plan.unstaffed:
         by_id = {a.pk: a for a in applications}
         references = ", ".join(by_id[pk].reference for pk in sorted(plan.unstaffed))
-        message = _("The expert pool is too small or too conflicted to give %(n)s experts to: %(applications)s. "
-                    "Enrol more experts and start again.") % {"n": per, "applications": references}
+        message = too_few % {"n": per, "applications": references}
         raise ValidationFailed(message, fields={"experts": [message]}, code="unstaffed")
     due = rules.evaluation_deadline(almaty_today(), _calendar(), config.get("funding.evaluation_working_days"))
     with transaction.atomic():
@@ -860,6 +998,19 @@ def evaluation_start(*, actor, call: Call) -> rules.AssignmentPlan:
         if expert.pk in by_expert:
             _notify("expert_assigned", [expert.user], call=call.code, count=by_expert[expert.pk], due=due.isoformat())
     return plan
+
+
+def _panel(call: Call, evaluators: str) -> list[Expert]:
+    """The expert records of the call's commission or working group, every member enrolled (issue 5)."""
+    members = list((call.committee if evaluators == "committee" else call.working_group).filter(is_active=True)
+                   .order_by("pk"))
+    experts = {e.user_id: e for e in Expert.objects.filter(user__in=members, active=True).select_related("user")}
+    missing = [m for m in members if m.pk not in experts]
+    if missing:
+        message = _("Enrol these members as scorers first (their IIN is needed to detect conflicts of interest): "
+                    "%(names)s.") % {"names": ", ".join(m.get_full_name() or m.username for m in missing)}
+        raise ValidationFailed(message, fields={"experts": [message]}, code="panel_not_enrolled")
+    return [experts[m.pk] for m in members]
 
 
 def _own_assignment(actor, assignment: Assignment, action: str) -> Assignment:
@@ -913,14 +1064,17 @@ def assignment_recuse(*, actor, assignment: Assignment, reason: str) -> Assignme
         assignment.recusal_reason = reason.strip()
         _move("assignment", assignment, A.RECUSED, actor=actor, action="funding.assignment_recuse",
               after={"reason": reason.strip()}, fields=["recusal_reason"])
-        added = _staff(assignment.application, round_=assignment.round, due=assignment.due_on)
+        panel = mechanism(assignment.application.call.mechanism).evaluators != "pool" and assignment.round == 1
+        added = [] if panel else _staff(assignment.application, round_=assignment.round, due=assignment.due_on)
         audit.record(action="funding.experts_reassign", obj=assignment.application, actor=actor,
                      after={"added": [a.expert_id for a in added]})
+        if panel:
+            _score_if_complete(assignment.application_id, assignment.round, assignment.application.call)
     for row in added:
         _notify("expert_assigned", [row.expert.user], call=assignment.application.call.code, count=1,
                 due=row.due_on.isoformat())
-    if not added:
-        _notify("reassignment_failed", operators(), application=assignment.application.reference)
+    if not added and not panel:
+        _notify("reassignment_failed", managers_of(assignment), application=assignment.application.reference)
     return assignment
 
 
@@ -975,32 +1129,113 @@ def scores_submit(*, actor, assignment: Assignment, scores: dict) -> Assignment:
         assignment.scored_at = _now()
         _move("assignment", assignment, A.SCORED, actor=actor, action="funding.scores_submit",
               after={c.code: v for c, (v, _j) in values.items()}, fields=["scored_at"])
-        application = Application.objects.select_for_update().get(pk=assignment.application_id)
-        pending = application.assignments.filter(round=assignment.round, status__in=[A.ASSIGNED, A.DECLARED]).exists()
-        if not pending and application.status == S.ADMITTED:
-            total, flagged = _application_totals(application, assignment.round, call)
-            application.total_score, application.disagreement = total, flagged
-            _move("application", application, S.SCORED, actor=None, action="funding.application_scored",
-                  after={"total_score": total, "disagreement": flagged}, fields=["total_score", "disagreement"])
+        _score_if_complete(assignment.application_id, assignment.round, call)
     return assignment
+
+
+def _score_if_complete(application_id: int, round_: int, call: Call) -> None:
+    """When no expert of the round is still to score, the application's total and disagreement flags."""
+    application = Application.objects.select_for_update().get(pk=application_id)
+    assignments = application.assignments.filter(round=round_)
+    pending = assignments.filter(status__in=[A.ASSIGNED, A.DECLARED]).exists()
+    if pending or application.status != S.ADMITTED or not assignments.filter(status=A.SCORED).exists():
+        return
+    total, flagged = _application_totals(application, round_, call)
+    application.total_score, application.disagreement = total, flagged
+    _move("application", application, S.SCORED, actor=None, action="funding.application_scored",
+          after={"total_score": total, "disagreement": flagged}, fields=["total_score", "disagreement"])
 
 
 # --- Decision (committee) -----------------------------------------------------------------------------
 
 
-def ranking(call: Call) -> dict[int, list]:
-    """The scored applications of each lot, best first (ties: earlier submission)."""
-    scored = call.applications.filter(status=S.SCORED)
-    return rules.rank(rules.Ranked(a.pk, a.lot_id, a.total_score, a.submitted_at, a.requested_amount)
-                      for a in scored)
+def _ranked_status(call: Call) -> str:
+    """The applications the decision ranks: the scored ones, or for a two-stage call the shortlisted."""
+    return S.SHORTLISTED if mechanism(call.mechanism).stages == 2 else S.SCORED
 
 
-def allocation(call: Call) -> dict[int, list[rules.Funded]]:
-    """What the committee's decision would fund in each lot, within the lot's budget."""
-    budgets = dict(call.lots.values_list("pk", "budget"))
-    return {lot: rules.allocate(items, budgets[lot], skip_to_fit=bool(config.get("funding.skip_to_fit")),
+def ranking(call: Call, status: str | None = None) -> dict[int, list]:
+    """The applications of each lot, best first (ties: earlier submission; in a tender the lower price
+    first, then the earlier bid)."""
+    applications = call.applications.filter(status=status or _ranked_status(call))
+    return rules.rank((rules.Ranked(a.pk, a.lot_id, a.total_score, a.submitted_at, a.requested_amount)
+                       for a in applications), by_price=mechanism(call.mechanism).rank_by_price)
+
+
+def award_places(call: Call) -> dict[int, int]:
+    """Awards per category: its fund divided by its amount per award."""
+    return {lot.pk: rules.award_places(lot.budget, lot.unit_amount) if lot.unit_amount else 0
+            for lot in call.lots.all()}
+
+
+def allocation(call: Call, selected=None) -> dict[int, list[rules.Funded]]:
+    """What the decision would fund in each lot:
+    - by default, down the ranking within the lot's budget (grants);
+    - `places_per_lot` winners at their own price (the tender's winner; the one strategic partner);
+    - NGO awards: the commission's `selected` shortlisted applications (by default the best of the
+      shortlist up to the category's number of awards), each at the category's award amount."""
+    spec = mechanism(call.mechanism)
+    ranked = ranking(call)
+    lots = {lot.pk: lot for lot in call.lots.all()}
+    if spec.stages == 2:
+        places = award_places(call)
+        if selected is None:
+            chosen = {lot: [a.id for a in items[:places[lot]]] for lot, items in ranked.items()}
+        else:
+            chosen = {lot: [a.id for a in items if a.id in set(selected)] for lot, items in ranked.items()}
+        return {lot: [rules.Funded(pk, lots[lot].unit_amount) for pk in ids] for lot, ids in chosen.items()}
+    if spec.places_per_lot:
+        return {lot: rules.winners(items, spec.places_per_lot) for lot, items in ranked.items()}
+    return {lot: rules.allocate(items, lots[lot].budget, skip_to_fit=bool(config.get("funding.skip_to_fit")),
                                 partial=bool(config.get("funding.partial_funding")))
-            for lot, items in ranking(call).items()}
+            for lot, items in ranked.items()}
+
+
+def shortlist_decide(*, actor, call: Call, minutes: str, shortlisted=None, decided_on=None) -> Shortlist:
+    """The working group's first stage of an NGO award (DOMAIN §4.3): of the scored applications, those it
+    puts on the shortlist (by default funding.shortlist_per_award per award of each category, best scored
+    first) go to the expert commission; the others are not awarded. Recorded with minutes."""
+    _require(can(actor, "call.shortlist", call), _("Only a member of this call's working group can shortlist."))
+    call = Call.objects.get(pk=call.pk)
+    if mechanism(call.mechanism).stages != 2 or call.status != C.EVALUATION:
+        raise Conflict(_("The working group shortlists an award call after scoring it."), code="invalid_transition")
+    if not (minutes or "").strip():
+        raise _invalid("minutes", _("Record the minutes of the working group's meeting."))
+    unscored = call.applications.filter(status=S.ADMITTED).count()
+    if unscored:
+        message = _("%(n)s applications have not been scored by all the working group yet.") % {"n": unscored}
+        raise ValidationFailed(message, fields={"minutes": [message]}, code="not_scored")
+    ranked = ranking(call, S.SCORED)
+    if shortlisted is None:
+        per = config.get("funding.shortlist_per_award")
+        places = award_places(call)
+        chosen = {pk for lot, items in ranked.items() for pk in rules.shortlist(items, per * places[lot])}
+    else:
+        chosen = {int(pk) for pk in shortlisted}
+        scored = {a.id for items in ranked.values() for a in items}
+        if not chosen <= scored:
+            raise _invalid("shortlisted", _("Only scored applications of this call can be shortlisted."))
+    if not chosen:
+        raise _invalid("shortlisted", _("Put at least one application on the shortlist."))
+    decided_on = _date(decided_on, "decided_on") if decided_on else almaty_today()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        row = Shortlist.objects.create(call=call, decided_on=decided_on, minutes=minutes.strip(), decided_by=actor,
+                                       recorded_at=_now())
+        locked = {a.pk: a for a in Application.objects.select_for_update().filter(call=call, status=S.SCORED)}
+        for items in ranked.values():
+            for position, item in enumerate(items, start=1):
+                application = locked[item.id]
+                application.rank = position
+                target = S.SHORTLISTED if item.id in chosen else S.NOT_FUNDED
+                _move("application", application, target, actor=actor, action="funding.application_shortlist",
+                      after={"rank": position}, fields=["rank"])
+        _move("call", call, C.SHORTLISTED, actor=actor, action="funding.call_shortlist",
+              after={"decided_on": decided_on, "shortlisted": sorted(chosen)})
+    for application in call.applications.filter(status=S.NOT_FUNDED).order_by("pk"):
+        _notify("result_not_funded", representative_users(application.organisation_id), call=call.code,
+                title=application.title, score=application.total_score, rank=application.rank, amount=0)
+    return row
 
 
 def _schedule_reports(agreement: Agreement, calendar: WorkingCalendar) -> None:
@@ -1014,24 +1249,46 @@ def _schedule_reports(agreement: Agreement, calendar: WorkingCalendar) -> None:
 
 def _agreement_create(application: Application, amount: Decimal, decided_on: dt.date, index: int,
                       calendar: WorkingCalendar) -> Agreement:
+    """The draft agreement of a funded application: over its months, a tranche and a report per year (the
+    contract's yearly stages); an award is one payment on the decision's day, with no reports."""
+    number = f"{application.call.code}-{index:03d}"
+    if not mechanism(application.call.mechanism).monitoring:
+        agreement = Agreement.objects.create(application=application, number=number, amount=amount,
+                                             start_on=decided_on, end_on=decided_on)
+        Tranche.objects.create(agreement=agreement, number=1, due_on=decided_on, amount=amount)
+        return agreement
     start, end = rules.agreement_period(decided_on, application.months)
-    agreement = Agreement.objects.create(application=application, number=f"{application.call.code}-{index:03d}",
-                                         amount=amount, start_on=start, end_on=end)
+    agreement = Agreement.objects.create(application=application, number=number, amount=amount, start_on=start,
+                                         end_on=end)
     Tranche.objects.bulk_create([Tranche(agreement=agreement, number=i + 1, due_on=d, amount=a)
                                  for i, (d, a) in enumerate(rules.default_schedule(amount, start, application.months))])
     _schedule_reports(agreement, calendar)
     return agreement
 
 
-def call_decide(*, actor, call: Call, minutes: str, decided_on=None) -> Decision:
-    """The competition committee's decision with its minutes: the ranking per lot, funding down it
-    within each lot's budget, and a draft agreement for each funded application. Results are public."""
+def call_decide(*, actor, call: Call, minutes: str, decided_on=None, selected=None) -> Decision:
+    """The competition committee's decision with its minutes: the ranking per lot, what is funded
+    (`allocation`: down the ranking within the budget, the tender's winner, or the awardees the commission
+    `selected` from the working group's shortlist) and a draft agreement for each. Results are public."""
     _require(can(actor, "call.decide", call), _("Only a member of this call's competition committee can decide."))
     call = Call.objects.get(pk=call.pk)
-    if call.status != C.EVALUATION:
-        raise Conflict(_("The committee decides after the expert evaluation."), code="invalid_transition")
+    two_stage = mechanism(call.mechanism).stages == 2
+    if call.status != (C.SHORTLISTED if two_stage else C.EVALUATION):
+        raise Conflict(_("The commission decides after the working group's shortlist.") if two_stage else
+                       _("The committee decides after the expert evaluation."), code="invalid_transition")
     if not (minutes or "").strip():
         raise _invalid("minutes", _("Record the minutes of the committee's meeting."))
+    if two_stage and selected is not None:
+        selected = {int(pk) for pk in selected}
+        shortlisted = {lot: [a.id for a in items] for lot, items in ranking(call).items()}
+        lot_of = dict(call.applications.filter(pk__in=selected).values_list("pk", "lot_id"))
+        by_lot: dict[int, set] = {}
+        for pk in selected:
+            by_lot.setdefault(lot_of.get(pk), set()).add(pk)
+        problems = rules.award_selection_problems(by_lot, shortlisted, award_places(call))
+        if problems:
+            raise ValidationFailed(fields={"selected": [str(p.message) for p in problems.values()]},
+                                   code="invalid_selection")
     unscored = call.applications.filter(status=S.ADMITTED).count()
     if unscored:
         message = _("%(n)s applications have not been scored by all their experts yet.") % {"n": unscored}
@@ -1042,13 +1299,16 @@ def call_decide(*, actor, call: Call, minutes: str, decided_on=None) -> Decision
         call = Call.objects.select_for_update().get(pk=call.pk)
         decision = Decision.objects.create(call=call, decided_on=decided_on, minutes=minutes.strip(),
                                            decided_by=actor, recorded_at=_now())
-        funded = {f.id: f for items in allocation(call).values() for f in items}
+        funded = {f.id: f for items in allocation(call, selected).values() for f in items}
         index = 0
-        locked = {a.pk: a for a in Application.objects.select_for_update().filter(call=call, status=S.SCORED)}
+        locked = {a.pk: a for a in Application.objects.select_for_update().filter(
+            call=call, status=_ranked_status(call))}
         for items in ranking(call).values():
             for position, item in enumerate(items, start=1):
                 application = locked[item.id]
-                application.rank = position
+                if not two_stage:  # an award keeps its place in the working group's ranking
+                    application.rank = position
+                position = application.rank
                 if item.id in funded:
                     index += 1
                     application.awarded_amount = funded[item.id].amount
@@ -1083,9 +1343,17 @@ def application_decide(*, actor, application: Application, minutes: str) -> Appl
         awarded = (Application.objects.filter(lot=application.lot, status=S.FUNDED)
                    .aggregate(s=Sum("awarded_amount"))["s"] or Decimal(0))
         left = max(application.lot.budget - awarded, Decimal(0))
-        fund = rules.allocate([rules.Ranked(application.pk, application.lot_id, application.total_score,
-                                            application.submitted_at, application.requested_amount)], left,
-                              partial=bool(config.get("funding.partial_funding")))
+        spec = mechanism(call.mechanism)
+        item = rules.Ranked(application.pk, application.lot_id, application.total_score, application.submitted_at,
+                            application.requested_amount)
+        if spec.places_per_lot or spec.stages == 2:
+            # One winner per lot (tenders, the partnership) or a fixed number of awards: a place must be free.
+            places = spec.places_per_lot or award_places(call)[application.lot_id]
+            taken = Application.objects.filter(lot=application.lot, status=S.FUNDED).count()
+            fund = rules.winners([item], places - taken) if spec.places_per_lot else (
+                [rules.Funded(application.pk, application.lot.unit_amount)] if taken < places else [])
+        else:
+            fund = rules.allocate([item], left, partial=bool(config.get("funding.partial_funding")))
         if fund:
             application.awarded_amount = fund[0].amount
             index = Agreement.objects.filter(application__call=call).count() + 1
@@ -1142,7 +1410,7 @@ def appeal_file(*, actor, application: Application, grounds: str) -> Appeal:
                                        filed_at=_now(), filed_by=actor)
         _move("application", application, S.APPEALED, actor=actor, action="funding.appeal_file",
               after={"appeal": appeal.pk, "kind": kind})
-    _notify("appeal_filed", list(application.call.committee.all()) + operators(), application=application.reference,
+    _notify("appeal_filed", list(application.call.committee.all()) + managers_of(application), application=application.reference,
             kind=appeal.get_kind_display())
     return appeal
 
@@ -1193,8 +1461,8 @@ def agreement_prepare(*, actor, agreement: Agreement, start_on, end_on, tranches
     start_on, end_on = _date(start_on, "start_on"), _date(end_on, "end_on")
     errors = {}
     months = (end_on.year - start_on.year) * 12 + end_on.month - start_on.month + (1 if end_on.day >= start_on.day - 1 else 0)
-    problem = rules.duration_problem(months, config.get("funding.duration_min_months"),
-                                     config.get("funding.duration_max_months"))
+    month_range = mechanism(agreement.application.call.mechanism).month_range
+    problem = rules.duration_problem(months, *month_range) if month_range else None
     if end_on <= start_on:
         problem = _("The end date must be after the start date.")
     if problem:
@@ -1256,9 +1524,9 @@ def agreement_sign(*, actor, agreement: Agreement) -> Agreement:
         agreement = _agreement(agreement)
         if agreement.status != G.DRAFT:
             raise Conflict(_("This agreement has already been signed."), code="already_signed")
-        if is_operator(actor):
+        if manages(actor, agreement):
             if agreement.signed_by_operator_at:
-                raise Conflict(_("The operator has already signed."), code="already_signed")
+                raise Conflict(_("The funder has already signed."), code="already_signed")
             agreement.signed_by_operator_at, agreement.signed_by_operator = now, actor
             side = "operator"
         else:
@@ -1275,7 +1543,7 @@ def agreement_sign(*, actor, agreement: Agreement) -> Agreement:
                 _move("agreement", agreement, G.ACTIVE, actor=actor, action="funding.agreement_activate")
             _recompute_signs(agreement)
     if agreement.status != G.DRAFT:
-        _notify("agreement_signed", representative_users(agreement.application.organisation_id) + operators(),
+        _notify("agreement_signed", representative_users(agreement.application.organisation_id) + managers_of(agreement),
                 number=agreement.number, amount=agreement.amount)
     return agreement
 
@@ -1433,7 +1701,7 @@ def monitoring_report_submit(*, actor, due: ReportSchedule, content: dict) -> Mo
                      after={"agreement": agreement.number, "kind": due.kind, "hash": report.content_hash})
         if any(w.code in ("line_overspent", "total_overspent") for w in warnings):
             _raise_flag(agreement, "overspent", str(gettext_lazy("Spending exceeds the budget.")), actor)
-    _notify("monitoring_submitted", operators(), number=agreement.number, kind=due.get_kind_display())
+    _notify("monitoring_submitted", managers_of(agreement), number=agreement.number, kind=due.get_kind_display())
     return report
 
 
@@ -1513,3 +1781,209 @@ def risk_flag_clear(*, actor, flag: RiskFlag) -> RiskFlag:
         flag.save(update_fields=["cleared_at"])
         audit.record(action="funding.risk_flag_clear", obj=flag, actor=actor, after={"code": flag.code})
     return flag
+
+
+# --- Evaluation of social effect by public experts (issue 5; DOMAIN §4) --------------------------------
+
+EFFECT_STATUSES = (G.ACTIVE, G.COMPLETED, G.CLOSED)
+
+
+def effect_evaluation_start(*, actor, agreement: Agreement) -> list[EffectReview]:
+    """Put funding.effect_experts public experts of the pool on a running or finished contract, by the
+    same conflict-of-interest rules and load balance as the scoring of applications."""
+    _require(can(actor, "effect.start", agreement))
+    agreement = Agreement.objects.select_related("application__call", "application__organisation").get(pk=agreement.pk)
+    if not mechanism(agreement.application.call.mechanism).effect_evaluation:
+        raise Conflict(_("The social effect is evaluated for state social order contracts."), code="invalid_transition")
+    if agreement.status not in EFFECT_STATUSES:
+        raise Conflict(_("The social effect is evaluated once the contract is running."), code="invalid_transition")
+    if agreement.effect_reviews.exists():
+        raise Conflict(_("The evaluation of this contract's social effect has already started."),
+                       code="already_started")
+    application = agreement.application
+    experts, facts = _pool()
+    per = config.get("funding.effect_experts")
+    loads = dict(EffectReview.objects.filter(status__in=[A.ASSIGNED, A.DECLARED]).values("expert_id")
+                 .annotate(n=Count("pk")).values_list("expert_id", "n"))
+    facts = [rules.ExpertFacts(f.id, f.directions, f.load + loads.get(f.id, 0)) for f in facts]
+    plan = rules.assign([rules.ApplicationFacts(application.pk, application.direction_id)], facts, per_application=per,
+                        conflicts=_conflict_pairs(experts, [application]))
+    if plan.unstaffed:
+        message = _("The expert pool is too small or too conflicted to give %(n)s experts to this contract.") % {
+            "n": per}
+        raise ValidationFailed(message, fields={"experts": [message]}, code="unstaffed")
+    due = rules.evaluation_deadline(almaty_today(), _calendar(), config.get("funding.effect_working_days"))
+    now = _now()
+    with transaction.atomic():
+        rows = EffectReview.objects.bulk_create([
+            EffectReview(agreement=agreement, expert_id=pk, due_on=due, assigned_at=now)
+            for pk in plan.assignments[application.pk]])
+        audit.record(action="funding.effect_evaluation_start", obj=agreement, actor=actor,
+                     after={"experts": plan.assignments[application.pk], "due_on": due})
+    by_pk = {e.pk: e for e in experts}
+    for row in rows:
+        _notify("effect_assigned", [by_pk[row.expert_id].user], number=agreement.number, due=due.isoformat())
+    return rows
+
+
+def _own_review(actor, review: EffectReview) -> EffectReview:
+    _require(can(actor, "assignment.declare", review), _("This contract is not assigned to you."))
+    return EffectReview.objects.select_for_update().select_related(
+        "agreement__application__organisation", "expert").get(pk=review.pk)
+
+
+def effect_declare(*, actor, review: EffectReview, no_conflict: bool, text: str = "") -> EffectReview:
+    """The declaration before the contract's reports are shown; a conflict leads to recusal."""
+    if not no_conflict:
+        return effect_recuse(actor=actor, review=review, reason=text or _("The expert declared a conflict of interest."))
+    with transaction.atomic():
+        review = _own_review(actor, review)
+        found = conflicts_of(review.expert, review.agreement.application.organisation)
+        if found:
+            raise ValidationFailed(
+                _("The register shows a conflict of interest: %(reasons)s Declare the conflict instead.")
+                % {"reasons": " ".join(str(r.message) for r in found)},
+                fields={"no_conflict": [str(r.message) for r in found]}, code="conflict_of_interest")
+        review.declaration = (text or "").strip() or _("I declare that I have no conflict of interest with the contractor.")
+        review.declared_at = _now()
+        _move("assignment", review, A.DECLARED, actor=actor, action="funding.effect_declare",
+              fields=["declaration", "declared_at"])
+    return review
+
+
+def effect_recuse(*, actor, review: EffectReview, reason: str) -> EffectReview:
+    """Recusal brings another expert of the pool, when there is one without a conflict."""
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Say why you recuse yourself."))
+    with transaction.atomic():
+        review = _own_review(actor, review)
+        review.recusal_reason = reason.strip()
+        _move("assignment", review, A.RECUSED, actor=actor, action="funding.effect_recuse",
+              after={"reason": reason.strip()}, fields=["recusal_reason"])
+        agreement = review.agreement
+        application = agreement.application
+        everyone = set(agreement.effect_reviews.values_list("expert_id", flat=True))
+        current = set(agreement.effect_reviews.exclude(status=A.RECUSED).values_list("expert_id", flat=True))
+        experts, facts = _pool()
+        chosen = rules.reassign(rules.ApplicationFacts(application.pk, application.direction_id), facts,
+                                assigned=current, recused=everyone, per_application=config.get("funding.effect_experts"),
+                                conflicts=_conflict_pairs(experts, [application]))
+        added = EffectReview.objects.bulk_create([
+            EffectReview(agreement=agreement, expert_id=pk, due_on=review.due_on, assigned_at=_now()) for pk in chosen])
+        audit.record(action="funding.effect_reassign", obj=agreement, actor=actor, after={"added": chosen})
+    by_pk = {e.pk: e for e in experts}
+    for row in added:
+        _notify("effect_assigned", [by_pk[row.expert_id].user], number=agreement.number, due=row.due_on.isoformat())
+    if not added:
+        _notify("reassignment_failed", managers_of(agreement), application=agreement.number)
+    return review
+
+
+def effect_submit(*, actor, review: EffectReview, scores: dict) -> EffectReview:
+    """The expert's scores on the five dimensions of social effect, each justified in writing. Public."""
+    low, high = 0, 10
+    errors = rules.effect_problems(scores or {}, low, high, config.get("funding.justification_min_chars"))
+    with transaction.atomic():
+        review = _own_review(actor, review)
+        if review.status != A.DECLARED:
+            raise Conflict(_("Declare that you have no conflict of interest before scoring.")
+                           if review.status == A.ASSIGNED else _("These scores have already been submitted."),
+                           code="invalid_transition")
+        _fail_if(errors)
+        clean = {code: {"value": str(Decimal(str(scores[code]["value"]).strip().replace(",", "."))),
+                        "justification": str(scores[code]["justification"]).strip()}
+                 for code, _label in rules.EFFECT_DIMENSIONS}
+        review.scores = clean
+        review.total = rules.effect_average([clean])["total"]
+        review.scored_at = _now()
+        _move("assignment", review, A.SCORED, actor=actor, action="funding.effect_submit",
+              after={code: v["value"] for code, v in clean.items()}, fields=["scores", "total", "scored_at"])
+    return review
+
+
+# --- Topics of the state social order, bottom up (issue 5) ---------------------------------------------
+
+
+def topic_propose(*, actor, body: StateBody, title: str, problem: str, direction, region=None,
+                  organisation: Organisation | None = None) -> Topic:
+    """A citizen or an NGO proposes a problem or topic to a customer body; it is open for public
+    discussion for funding.topic_discussion_days calendar days."""
+    _require(can(actor, "topic.propose"), _("Sign in to propose a topic."))
+    if organisation is not None:
+        _require(can(actor, "application.edit", _Probe(organisation.pk)),
+                 _("Only an approved representative of the organisation can propose on its behalf."))
+    errors: dict[str, list] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Give the topic a title.")]
+    if len((problem or "").strip()) < 50:
+        errors["problem"] = [_("Describe the problem in at least 50 characters: who is affected, where, and why.")]
+    if body is None or body.level not in mechanism("social_order").customer_levels:
+        errors["body"] = [_("Choose the state body that should order this work.")]
+    direction_code = getattr(direction, "pk", direction)
+    if not Direction.objects.filter(code=direction_code).exists():
+        errors["direction"] = [_("Choose a direction from the list.")]
+    region_code = getattr(region, "pk", region) or None
+    if region_code and not Region.objects.filter(kato=region_code).exists():
+        errors["region"] = [_("Choose a region from the list.")]
+    _fail_if(errors)
+    now = _now()
+    until = almaty_today() + dt.timedelta(days=config.get("funding.topic_discussion_days"))
+    with transaction.atomic():
+        topic = Topic.objects.create(body=body, title=title.strip(), problem=problem.strip(), direction_id=direction_code,
+                                     region_id=region_code, organisation=organisation, proposed_by=actor,
+                                     proposed_at=now, discussion_until=until)
+        audit.record(action="funding.topic_propose", obj=topic, actor=actor,
+                     after={"body": body.pk, "discussion_until": until})
+    _notify("topic_proposed", list(User.objects.filter(role=Role.OFFICIAL, state_body=body, is_active=True)),
+            title=topic.title, until=until.isoformat())
+    return topic
+
+
+def _discussed(topic: Topic) -> Topic:
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if topic.status != rules.TopicStatus.DISCUSSION or not rules.topic_open(almaty_today(), topic.discussion_until):
+        raise Conflict(_("The public discussion of this topic has ended."), code="discussion_closed")
+    return topic
+
+
+def topic_support(*, actor, topic: Topic) -> TopicSupport:
+    _require(can(actor, "topic.propose"), _("Sign in to support a topic."))
+    with transaction.atomic():
+        topic = _discussed(topic)
+        if TopicSupport.objects.filter(topic=topic, user=actor).exists():
+            raise Conflict(_("You already support this topic."), code="already_supported")
+        support = TopicSupport.objects.create(topic=topic, user=actor, supported_at=_now())
+        audit.record(action="funding.topic_support", obj=topic, actor=actor)
+    return support
+
+
+def topic_comment(*, actor, topic: Topic, text: str) -> TopicComment:
+    _require(can(actor, "topic.propose"), _("Sign in to comment."))
+    text = (text or "").strip()
+    if not 2 <= len(text) <= 4000:
+        raise _invalid("text", _("Write a comment of up to 4,000 characters."))
+    with transaction.atomic():
+        topic = _discussed(topic)
+        comment = TopicComment.objects.create(topic=topic, author=actor, text=text, created_at=_now())
+        audit.record(action="funding.topic_comment", obj=topic, actor=actor, after={"comment": comment.pk})
+    return comment
+
+
+def topic_decide(*, actor, topic: Topic, accept: bool, reason: str) -> Topic:
+    """The customer body accepts a topic (to turn it into a lot) or rejects it, with a public answer,
+    after the public discussion has ended."""
+    _require(can(actor, "topic.decide", topic), _("Only an official of the body the topic is addressed to can decide."))
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Write the body's answer; it is published with the topic."))
+    problem = rules.topic_decision_problem(almaty_today(), topic.discussion_until)
+    if problem:
+        raise Conflict(str(problem), code="discussion_open")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        topic.decision_reason, topic.decided_by, topic.decided_at = reason.strip(), actor, _now()
+        _move("topic", topic, rules.TopicStatus.ACCEPTED if accept else rules.TopicStatus.REJECTED, actor=actor,
+              action="funding.topic_decide", after={"reason": topic.decision_reason},
+              fields=["decision_reason", "decided_by", "decided_at"])
+    if topic.proposed_by_id:
+        _notify("topic_" + topic.status, [topic.proposed_by], title=topic.title, reason=topic.decision_reason)
+    return topic

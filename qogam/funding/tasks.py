@@ -80,6 +80,24 @@ NOTICES = {
         N("Qogam: your report under agreement %(number)s is returned for correction"),
         N("Your report under agreement %(number)s was returned for correction: %(note)s"),
     ),
+    "effect_assigned": (
+        N("Qogam: evaluate the social effect of contract %(number)s"),
+        N("You are asked to evaluate the social effect of contract %(number)s on five dimensions. Declare any "
+          "conflict of interest first, then score it by %(due)s."),
+    ),
+    "topic_proposed": (
+        N("Qogam: a topic was proposed to your body"),
+        N("A topic for the state social order was proposed to your body: \"%(title)s\". Its public discussion "
+          "runs until %(until)s; then accept or reject it with an answer."),
+    ),
+    "topic_accepted": (
+        N("Qogam: your topic is accepted"),
+        N("Your topic \"%(title)s\" was accepted by the state body.\n%(reason)s"),
+    ),
+    "topic_rejected": (
+        N("Qogam: your topic is rejected"),
+        N("Your topic \"%(title)s\" was rejected by the state body.\n%(reason)s"),
+    ),
     "deadline_reminder": (
         N("Qogam: %(what)s is due on %(due)s"),
         N("A step you are responsible for (%(what)s) is due on %(due)s. Open Qogam to complete it."),

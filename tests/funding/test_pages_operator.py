@@ -406,7 +406,7 @@ def test_agreement_prepare_and_sign(client, world, clock):
     agreement.refresh_from_db()
     assert agreement.signed_by_operator_at is not None and agreement.status == "draft"
     response = client.post(reverse("funding:operator-agreement-sign", args=[agreement.pk]))
-    assert response.status_code == 409 and "The operator has already signed." in response.content.decode()
+    assert response.status_code == 409 and "The funder has already signed." in response.content.decode()
 
 
 def test_tranche_paid_from_the_page(client, world, clock):
