@@ -455,8 +455,10 @@ def automatic_checks(application: Application, today: dt.date, calendar: Working
     filed = set(AnnualReport.objects.filter(organisation=organisation, latest__isnull=False)
                 .values_list("year", flat=True))
     spec = application.call.eligibility or {}
+    # A tender is open to any NPO whose charter covers the LOT's direction (issue 5 "Tender").
+    tender = mechanism(application.call.mechanism).places_per_lot is not None
     failures = rules.automatic_compliance(
-        direction=application.direction_id,
+        direction=application.lot.direction_id if tender else application.direction_id,
         charter_directions=set(organisation.directions.values_list("code", flat=True)),
         is_ngo=organisation.legal_form.is_ngo if spec.get("require_ngo", True) else True,
         status=organisation.status,
