@@ -196,7 +196,8 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
         _T.DISCUSSION: {_T.ACCEPTED, _T.REJECTED},
         _T.ACCEPTED: {_T.IN_LOT},
         _T.REJECTED: set(),
-        _T.IN_LOT: set(),
+        # A cancelled call gives its topics back.
+        _T.IN_LOT: {_T.ACCEPTED},
     },
 }
 

@@ -62,7 +62,7 @@ from qogam.funding.models import (
     TopicSupport,
     Tranche,
 )
-from qogam.funding.permissions import SCORING_ROLES, can, manages
+from qogam.funding.permissions import SCORING_ROLES, can, is_operator, manages
 from qogam.registry.models import Founder, Leader, Organisation, StateBody
 from qogam.reporting.rules import content_hash
 from qogam.reporting.services import representative_users
@@ -519,6 +519,10 @@ def call_cancel(*, actor, call: Call, reason: str) -> Call:
         _move("call", call, C.CANCELLED, actor=actor, action="funding.call_cancel", after={"reason": reason.strip()})
         call.description = (call.description + "\n\n" + _("Cancelled: %(reason)s") % {"reason": reason.strip()}).strip()
         call.save(update_fields=["description"])
+        # The topics of a cancelled call's lots are free to go into another lot.
+        for topic in Topic.objects.select_for_update().filter(lots__call=call, status=rules.TopicStatus.IN_LOT):
+            _move("topic", topic, rules.TopicStatus.ACCEPTED, actor=actor, action="funding.topic_released",
+                  after={"call": call.code})
         organisations = set(call.applications.exclude(status=S.DRAFT).values_list("organisation_id", flat=True))
     for org_id in sorted(organisations):
         _notify("call_cancelled", representative_users(org_id), call=call.code, reason=reason.strip())
@@ -842,6 +846,8 @@ def expert_enrol(*, actor, user: User, directions, iin: str) -> Expert:
     errors: dict[str, list] = {}
     if user.role not in SCORING_ROLES:
         errors["user"] = [_("Only experts, commission members and working group members can be enrolled to score.")]
+    elif user.role == Role.EXPERT and not is_operator(actor):
+        errors["user"] = [_("Only the grant operator enrols public experts into the pool.")]
     if Expert.objects.filter(user=user).exists():
         errors["user"] = [_("This person is already in the expert pool.")]
     codes = list(dict.fromkeys(directions or []))
@@ -920,8 +926,9 @@ def conflicts_of(expert: Expert, organisation: Organisation) -> list[rules.Reaso
 
 
 def _pool() -> tuple[list[Expert], list[rules.ExpertFacts]]:
-    experts = list(Expert.objects.filter(active=True, user__is_active=True).prefetch_related("directions")
-                   .order_by("pk"))
+    # The pool is the public experts; commission and working-group members score only their own panel.
+    experts = list(Expert.objects.filter(active=True, user__is_active=True, user__role=Role.EXPERT)
+                   .prefetch_related("directions").order_by("pk"))
     open_loads = dict(Assignment.objects.filter(status__in=[A.ASSIGNED, A.DECLARED]).values("expert_id")
                       .annotate(n=Count("pk")).values_list("expert_id", "n"))
     facts = [rules.ExpertFacts(e.pk, frozenset(d.code for d in e.directions.all()), open_loads.get(e.pk, 0))

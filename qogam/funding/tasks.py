@@ -98,6 +98,11 @@ NOTICES = {
         N("Qogam: your topic is rejected"),
         N("Your topic \"%(title)s\" was rejected by the state body.\n%(reason)s"),
     ),
+    "topic_discussion_ended": (
+        N("Qogam: the discussion of a topic proposed to your body has ended"),
+        N("The public discussion of the topic \"%(title)s\" ended on %(until)s, with %(supports)s supports and "
+          "%(comments)s comments. Accept it, to turn it into a lot, or reject it, with an answer that is published."),
+    ),
     "deadline_reminder": (
         N("Qogam: %(what)s is due on %(due)s"),
         N("A step you are responsible for (%(what)s) is due on %(due)s. Open Qogam to complete it."),
