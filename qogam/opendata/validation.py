@@ -21,14 +21,16 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urldefrag
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from referencing.jsonschema import DRAFT4, DRAFT202012
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 PACKAGE_SCHEMA_FILE = SCHEMA_DIR / "360-giving-package-schema.json"
 GRANT_SCHEMA_FILE = SCHEMA_DIR / "360-giving-schema.json"
+OCDS_PACKAGE_SCHEMA_FILE = SCHEMA_DIR / "ocds-release-package-schema.json"
+OCDS_RELEASE_SCHEMA_FILE = SCHEMA_DIR / "ocds-release-schema.json"
 
 _DRAFT_2020_12 = "json-schema.org/draft/2020-12/schema"
 _MISSING = "this required field is missing"
@@ -116,6 +118,23 @@ def package_validator() -> Draft202012Validator:
     return Draft202012Validator(package_schema, registry=registry, format_checker=FORMAT_CHECKER)
 
 
+@cache
+def ocds_package_validator() -> Draft4Validator:
+    """The validator for an OCDS 1.1 release package (JSON Schema draft 4), the release schema served from
+    the vendored file under the URL the package schema names."""
+    package_schema = _load(OCDS_PACKAGE_SCHEMA_FILE)
+    release_schema = _load(OCDS_RELEASE_SCHEMA_FILE)
+    release = Resource(contents=release_schema, specification=DRAFT4)
+    uris = {release_schema["id"]}
+    for ref in _external_refs(package_schema):
+        if ref != release_schema["id"]:
+            raise RuntimeError(f"{OCDS_PACKAGE_SCHEMA_FILE.name} refers to {ref}, which is not vendored")
+    if list(_external_refs(release_schema)):
+        raise RuntimeError(f"{OCDS_RELEASE_SCHEMA_FILE.name} refers to schemas that are not vendored")
+    registry = Registry().with_resources((uri, release) for uri in sorted(uris))
+    return Draft4Validator(package_schema, registry=registry, format_checker=FORMAT_CHECKER)
+
+
 # --- readable errors ----------------------------------------------------------------------------------
 
 
@@ -125,7 +144,16 @@ def validate_360giving(package: dict) -> list[str]:
     An empty list means the package is valid. Paths use dots for fields and [n] for list items; "$" is
     the package itself.
     """
-    errors = list(package_validator().iter_errors(package))
+    return _readable(package_validator().iter_errors(package))
+
+
+def validate_ocds(package: dict) -> list[str]:
+    """Errors of an OCDS release package, in the same "path: message" form."""
+    return _readable(ocds_package_validator().iter_errors(package))
+
+
+def _readable(iterator) -> list[str]:
+    errors = list(iterator)
     # A value of the wrong type makes the other keywords at the same place meaningless (a non-string date
     # satisfies both branches of its oneOf, for instance): report the type alone.
     wrong_type = {tuple(error.absolute_path) for error in errors if error.validator == "type"}

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from qogam.core import config
 from qogam.core.downloads import csv_response, xlsx_response
-from qogam.opendata import giving360, grants_report
+from qogam.opendata import giving360, grants_report, ocds
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -33,7 +34,21 @@ def index(request):
         "years": grants_report.report_years(),
         "schema_version": giving360.SCHEMA_RELEASE,
         "license": giving360.LICENSE,
+        "ocds_processes": ocds.totals()[0],
+        "ocds_contracts": ocds.totals()[1],
+        "ocds_version": ocds.SCHEMA_RELEASE,
+        "ocid_prefix": config.get("opendata.ocid_prefix"),
     })
+
+
+@require_safe
+def ocds_json(request):
+    """The state social order as an OCDS 1.1 release package (issue 5)."""
+    package = ocds.release_package(base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(json.dumps(package, ensure_ascii=False, indent=2), content_type=JSON_CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="qogam-ocds.json"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_safe

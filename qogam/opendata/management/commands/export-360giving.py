@@ -1,8 +1,6 @@
 """qogam export-360giving --out FILE.json: the 360Giving data package, and FILE.csv beside it."""
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,20 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qogam.core.downloads import csv_text
+from qogam.opendata.files import write_atomically as _write_atomically
 from qogam.opendata.giving360 import NoGrants, amount_total, grants_package, grants_rows
 from qogam.opendata.validation import validate_360giving
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the target and rename over it, so a reader never sees half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class Command(BaseCommand):
