@@ -26,6 +26,10 @@ APPLICATION_ROWS = {
     "budget_lines": ("item", "amount"),
     "results": ("result", "indicator", "target"),
 }
+# NGO awards (issue 5): the contribution already made, instead of a project.
+CONTRIBUTION_FIELDS = ("title", "language", "summary", "years_active", "recognition", "innovation", "efficiency",
+                       "beneficiaries", "region", "direction")
+CONTRIBUTION_ROWS = {"achievements": ("year", "achievement", "evidence")}
 LANGUAGES = (("kk", gettext_lazy("Kazakh")), ("ru", gettext_lazy("Russian")))
 
 MONITORING_PARTS = ("indicator", "target", "achieved")
@@ -153,8 +157,10 @@ PART_LABELS = {
     "name": gettext_lazy("Activity"), "start_month": gettext_lazy("From month"), "end_month": gettext_lazy("To month"),
     "item": gettext_lazy("Budget line"), "amount": gettext_lazy("Amount, KZT"), "result": gettext_lazy("Result"),
     "indicator": gettext_lazy("Indicator"), "target": gettext_lazy("Target"), "achieved": gettext_lazy("Achieved"),
+    "year": gettext_lazy("Year"), "achievement": gettext_lazy("Achievement"),
+    "evidence": gettext_lazy("Evidence (a link or a document)"),
 }
-NUMERIC_PARTS = frozenset({"start_month", "end_month", "amount", "target", "achieved"})
+NUMERIC_PARTS = frozenset({"start_month", "end_month", "amount", "target", "achieved", "year"})
 
 
 def shown_rows(rows: list[dict], parts, *, errors: Errors | None = None, name: str = "", extra: int = ROWS_EXTRA,
@@ -184,9 +190,23 @@ def _blank_zero(value) -> str:
     return "" if text_value in ("0", "") else text_value
 
 
-def application_input(application) -> dict:
+def _shape(contribution: bool):
+    return (CONTRIBUTION_FIELDS, CONTRIBUTION_ROWS) if contribution else (APPLICATION_FIELDS, APPLICATION_ROWS)
+
+
+def application_input(application, contribution: bool = False) -> dict:
     """The form's values from the application's saved draft."""
     draft = application.draft or {}
+    if contribution:
+        data = {"title": application.title, "language": application.language,
+                "years_active": _blank_zero(draft.get("years_active")),
+                "beneficiaries": _blank_zero(draft.get("beneficiaries")),
+                "region": draft.get("region") or (application.lot.region_id or ""),
+                "direction": draft.get("direction") or application.lot.direction_id,
+                **{key: draft.get(key, "") for key in ("summary", "recognition", "innovation", "efficiency")}}
+        data["achievements"] = [{part: str(row.get(part, "")) for part in CONTRIBUTION_ROWS["achievements"]}
+                                for row in draft.get("achievements") or []]
+        return data
     data = {
         "title": application.title, "language": application.language,
         "summary": draft.get("summary", ""), "goals": "\n".join(draft.get("goals") or []),
@@ -201,17 +221,25 @@ def application_input(application) -> dict:
     return data
 
 
-def application_from_post(post) -> dict:
+def application_from_post(post, contribution: bool = False) -> dict:
     """The form's values as posted, kept as typed so that a refused save shows them again."""
-    data = {key: text(post, key) for key in APPLICATION_FIELDS if key != "goals"}
-    data["goals"] = (post.get("goals") or "").strip()
-    for name, parts in APPLICATION_ROWS.items():
+    fields, rows = _shape(contribution)
+    data = {key: text(post, key) for key in fields if key not in ("goals", "summary", "recognition", "innovation",
+                                                                 "efficiency")}
+    for key in ("goals", "summary", "recognition", "innovation", "efficiency"):
+        if key in fields:
+            data[key] = (post.get(key) or "").strip()
+    for name, parts in rows.items():
         data[name] = posted_rows(post, name, parts)
     return data
 
 
-def application_content(data: dict) -> dict:
+def application_content(data: dict, contribution: bool = False) -> dict:
     """What `services.application_update` takes as `data`, from the form's values."""
+    if contribution:
+        content = {key: data[key] for key in CONTRIBUTION_FIELDS if key not in ("title", "language")}
+        content["achievements"] = [dict(row) for row in data["achievements"]]
+        return content
     content = {key: data[key] for key in ("summary", "months", "requested_amount", "beneficiaries",
                                           "beneficiaries_text", "region", "direction")}
     content["goals"] = [line.strip() for line in data["goals"].splitlines() if line.strip()]
@@ -220,14 +248,15 @@ def application_content(data: dict) -> dict:
     return content
 
 
-def application_rows(data: dict, errors: Errors, *, add: str = "") -> dict[str, dict]:
+def application_rows(data: dict, errors: Errors, *, add: str = "", contribution: bool = False) -> dict[str, dict]:
     """The repeated fields of the form as rows to show, one more blank row where `add` names it."""
     return {name: shown_rows(data[name], parts, errors=errors, name=name,
                              extra=ROWS_EXTRA + (1 if add == name else 0))
-            for name, parts in APPLICATION_ROWS.items()}
+            for name, parts in _shape(contribution)[1].items()}
 
 
-APPLICATION_SHOWN = (*APPLICATION_FIELDS, *APPLICATION_ROWS, "documents", "lot")
+APPLICATION_SHOWN = (*APPLICATION_FIELDS, *APPLICATION_ROWS, *CONTRIBUTION_FIELDS, *CONTRIBUTION_ROWS, "documents",
+                     "lot")
 
 
 # --- Monitoring reports -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qogam.accounts.permissions import represents
@@ -28,6 +29,7 @@ from qogam.core.calendar import today as almaty_today
 from qogam.core.models import Direction, Region
 from qogam.funding import forms, pdf, rules, selectors, services
 from qogam.funding.forms import Errors, attempt, invalid
+from qogam.funding.mechanisms import mechanism
 from qogam.funding.models import Agreement, ApplicationDocument, Lot, MonitoringReport, ReportSchedule
 from qogam.funding.permissions import can
 
@@ -141,20 +143,47 @@ def _documents(application, errors: Errors) -> list[dict]:
     return rows + ([{"required": None, "files": uploaded[None], "errors": []}] if uploaded.get(None) else [])
 
 
+# The award criteria (DOMAIN §4.3) the applicant describes in words.
+CONTRIBUTION_TEXTS = (
+    ("recognition", gettext_lazy("Public recognition"),
+     gettext_lazy("Awards, publications, the opinion of partners and of the people you serve.")),
+    ("innovation", gettext_lazy("Innovation"), gettext_lazy("What you did that others had not.")),
+    ("efficiency", gettext_lazy("Performance efficiency"),
+     gettext_lazy("What was achieved for the money and the people involved.")),
+)
+
+
+def _contribution(application) -> bool:
+    return mechanism(application.call.mechanism).content == "contribution"
+
+
+def bid_terms(call, lot) -> dict | None:
+    """Issue 5 "Dumping floor", explained before submission: the planned amount and the admissible range."""
+    if call.price_floor is None:
+        return None
+    return {"planned": lot.budget, "lowest": rules.lowest_admissible_bid(lot.budget, call.price_floor),
+            "percent": rules.percent_below(call.price_floor)}
+
+
 def _form_page(request, application, data, *, errors=None, version=None, notice=None, notice_kind="error",
                errors_title=None, add="", status=200):
     errors = errors or Errors()
     lot = application.lot
+    spec = mechanism(application.call.mechanism)
+    months = spec.month_range or (0, 0)
     return _render(request, "form.html", {
         "application": application, "call": application.call, "lot": lot, "data": data, "errors": errors,
-        "rows": forms.application_rows(data, errors, add=add),
+        "rows": forms.application_rows(data, errors, add=add, contribution=_contribution(application)),
+        "contribution": _contribution(application), "bid": bid_terms(application.call, lot),
+        "contribution_texts": CONTRIBUTION_TEXTS,
+        "tender": spec.places_per_lot is not None and spec.rank_by_price,
         "version": application.version if version is None else version,
         "documents": _documents(application, errors), "notice": notice, "notice_kind": notice_kind,
         "errors_title": errors_title,
         "regions": list(Region.objects.order_by("-kind", "name_en")),
         "directions": list(Direction.objects.order_by("code")), "languages": forms.LANGUAGES,
-        "min_months": config.get("funding.duration_min_months"),
-        "max_months": min(config.get("funding.duration_max_months"), lot.max_months),
+        "min_months": months[0],
+        "max_months": min(months[1], lot.max_months or months[1]),
         "window": _window(application.call, almaty_today()),
     }, status=status)
 
@@ -176,19 +205,20 @@ def application_edit(request, pk):
     if application.status != S.DRAFT:
         messages.info(request, _("The application has been submitted; it can no longer be changed."))
         return redirect("funding:application", pk=application.pk)
+    contribution = _contribution(application)
     if request.method != "POST":
-        return _form_page(request, application, forms.application_input(application))
-    data = forms.application_from_post(request.POST)
+        return _form_page(request, application, forms.application_input(application, contribution))
+    data = forms.application_from_post(request.POST, contribution)
     version = _posted_version(request)
     action = request.POST.get("action", "save")
-    if action.startswith("add-") and action[4:] in forms.APPLICATION_ROWS:
+    if action.startswith("add-") and action[4:] in {**forms.APPLICATION_ROWS, **forms.CONTRIBUTION_ROWS}:
         return _form_page(request, application, data, version=version, add=action[4:])
     if version is None:
         return _form_page(request, application, data, status=400, notice=_(
             "The form is incomplete: reload the page and enter your changes again."))
     saved, exc, status = attempt(
         services.application_update, actor=request.user, application=application, expected_version=version,
-        title=data["title"], language=data["language"], data=forms.application_content(data))
+        title=data["title"], language=data["language"], data=forms.application_content(data, contribution))
     if exc is not None:
         if status == 409 and exc.code == "conflict":
             application.refresh_from_db()
