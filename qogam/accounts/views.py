@@ -276,6 +276,10 @@ def _funding_links(user) -> list[tuple[str, str]]:
         links.append((_("My grant applications"), reverse("funding:my-applications")))
     if funding.expert_of(user) is not None:
         links.append((_("Applications assigned to me for scoring"), reverse("funding:expert-assignments")))
+        if user.role == "expert":
+            links.append((_("Evaluations of social effect assigned to me"), reverse("funding:effect-reviews")))
+    if user.role == "working_group" and permissions.has_full_session(user):
+        links.append((_("Award working group: scores and shortlists"), reverse("funding:working-group-calls")))
     if funding.is_operator(user):
         links.append((_("Grant operator: calls, compliance, experts, agreements"), reverse("funding:operator-home")))
     if user.role == "committee" and permissions.has_full_session(user):

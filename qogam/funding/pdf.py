@@ -60,10 +60,11 @@ def agreement_context(agreement: Agreement) -> dict:
     application = agreement.application
     call = application.call
     organisation = application.organisation
-    operator = grant_operator()
+    spec = mechanism(call.mechanism)
+    # A customer-run mechanism (state social order, partnership) is signed by the customer body itself.
+    operator = call.programme.funder_body if spec.managed_by == "customer" else grant_operator()
     tranches = list(agreement.tranches.order_by("number"))
     paid = agreement.tranches.exclude(paid_on=None).aggregate(s=Sum("amount"))["s"] or Decimal(0)
-    spec = mechanism(call.mechanism)
     return {
         "agreement": agreement,
         "number": agreement.number,
@@ -108,3 +109,21 @@ def agreement_pdf(agreement: Agreement) -> bytes:
 def filename(agreement: Agreement) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in agreement.number)
     return f"agreement-{safe}.pdf"
+
+
+def award_certificate_pdf(agreement: Agreement) -> bytes:
+    """The certificate of an NGO award (issue 5), in the active language: the organisation with its BIN, the
+    category, the year, the amount, the decision's date and the agreement number. No person is named."""
+    from weasyprint import HTML
+
+    agreement = Agreement.objects.select_related(
+        "application__organisation", "application__lot", "application__call__programme",
+        "application__call__decision").get(pk=agreement.pk)
+    application = agreement.application
+    decision = getattr(application.call, "decision", None)
+    html = render_to_string("funding/award_certificate.html", {
+        "agreement": agreement, "organisation": application.organisation, "category": application.lot,
+        "call": application.call, "year": application.call.programme.year, "amount": money(agreement.amount),
+        "decided_on": decision.decided_on if decision else agreement.start_on,
+    })
+    return HTML(string=html).write_pdf()

@@ -268,3 +268,46 @@ def appeals_for_committee(user):
     return (Appeal.objects.filter(application__call__committee=user).select_related("application__call",
                                                                                     "application__organisation")
             .order_by("status", "-filed_at"))
+
+
+# --- Issue 5: effect evaluation, awards, working groups -------------------------------------------------
+
+
+def effect_results(agreement: Agreement) -> dict | None:
+    """The public result of the evaluation of social effect: the mean of each dimension and overall, once
+    every expert on it (recusals aside) has scored; None before. Experts are never named."""
+    from qogam.funding.models import EffectReview
+
+    reviews = list(EffectReview.objects.filter(agreement=agreement).exclude(status=rules.AssignmentStatus.RECUSED)
+                   .values_list("status", "scores"))
+    if not reviews or any(status != rules.AssignmentStatus.SCORED for status, _scores in reviews):
+        return None
+    averages = rules.effect_average([scores for _status, scores in reviews])
+    return {"experts": len(reviews), "total": averages["total"],
+            "dimensions": [{"code": code, "label": label, "mean": averages[code]}
+                           for code, label in rules.EFFECT_DIMENSIONS]}
+
+
+def effect_reviews_for(user):
+    """The evaluations of social effect assigned to the user as an expert."""
+    from qogam.funding.models import EffectReview
+
+    expert = expert_of(user)
+    if expert is None:
+        return EffectReview.objects.none()
+    return (EffectReview.objects.filter(expert=expert).select_related("agreement__application__organisation")
+            .order_by("status", "due_on", "pk"))
+
+
+def working_group_calls(user):
+    if not has_full_session(user):
+        return Call.objects.none()
+    return Call.objects.filter(working_group=user).select_related("programme").order_by("-opens_on", "code")
+
+
+def award_certificate(number: str) -> Agreement:
+    """A public award (an agreement of an NGO award past the draft), for its certificate."""
+    agreement = funded_projects().filter(number=number, application__call__mechanism="award").first()
+    if agreement is None:
+        raise NotFound()
+    return agreement

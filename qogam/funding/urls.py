@@ -1,4 +1,4 @@
-from qogam.funding.views import applicant, committee, expert, operator, public
+from qogam.funding.views import applicant, awards, committee, effect, expert, operator, public
 
 app_name = "funding"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     *expert.urlpatterns,
     *operator.urlpatterns,
     *committee.urlpatterns,
+    *effect.urlpatterns,
+    *awards.urlpatterns,
 ]

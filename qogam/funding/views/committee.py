@@ -24,6 +24,7 @@ from qogam.accounts.permissions import has_full_session
 from qogam.core import config
 from qogam.funding import rules, selectors, services
 from qogam.funding.forms import Errors, attempt, invalid, obj_or_404
+from qogam.funding.mechanisms import mechanism
 from qogam.funding.models import Appeal, Application, Call
 from qogam.funding.permissions import can, is_committee_member
 
@@ -61,19 +62,32 @@ def _render(request, template, context, status=200):
 def calls(request):
     rows = list(selectors.committee_calls(request.user))
     return _render(request, "calls.html", {
-        "to_decide": [c for c in rows if c.status == C.EVALUATION],
-        "others": [c for c in rows if c.status != C.EVALUATION],
+        "to_decide": [c for c in rows if c.status == _deciding_status(c)],
+        "others": [c for c in rows if c.status != _deciding_status(c)],
         "appeals": selectors.appeals_for_committee(request.user).filter(status=rules.AppealStatus.FILED).count(),
     })
 
 
-def _ranking(call: Call) -> list[dict]:
+def _deciding_status(call: Call) -> str:
+    """An award call is decided after the working group's shortlist; the others after the evaluation."""
+    return C.SHORTLISTED if mechanism(call.mechanism).stages == 2 else C.EVALUATION
+
+
+def _mode(call: Call) -> str:
+    spec = mechanism(call.mechanism)
+    if spec.stages == 2:
+        return "award"
+    return "winner" if spec.places_per_lot else "budget"
+
+
+def _ranking(call: Call, selected=None) -> list[dict]:
     """Lot by lot: the scored applications best first, and what funding down the ranking within the
     lot's budget would give each (issue 4 "Scoring")."""
-    ranked, funded = services.ranking(call), services.allocation(call)
+    ranked, funded = services.ranking(call), services.allocation(call, selected)
     criteria = {c.code: c.name for c in call.criteria.all()}
-    applications = {a.pk: a for a in call.applications.filter(status__in=[S.SCORED, S.ADMITTED])
+    applications = {a.pk: a for a in call.applications.filter(status__in=[S.SCORED, S.ADMITTED, S.SHORTLISTED])
                     .select_related("organisation")}
+    places = services.award_places(call) if _mode(call) == "award" else {}
     lots = []
     for lot in call.lots.select_related("direction", "region").order_by("number"):
         gives = {f.id: f for f in funded.get(lot.pk, [])}
@@ -85,6 +99,7 @@ def _ranking(call: Call) -> list[dict]:
                          "disagreement": [criteria.get(code, code) for code in application.disagreement or []]})
         allocated = sum((f.amount for f in gives.values()), Decimal(0))
         lots.append({"lot": lot, "rows": rows, "allocated": allocated, "left": lot.budget - allocated,
+                     "places": places.get(lot.pk),
                      "unscored": [a for a in applications.values() if a.lot_id == lot.pk and a.status == S.ADMITTED]})
     return lots
 
@@ -92,9 +107,10 @@ def _ranking(call: Call) -> list[dict]:
 def _call_page(request, call, *, errors=None, data=None, status=200, rescored_errors=None, rescored_pk=None,
                rescored_minutes=""):
     call = Call.objects.select_related("programme").get(pk=call.pk)
+    data = data or {"minutes": "", "decided_on": "", "selected": None}
     context = {
-        "call": call, "errors": errors or Errors(), "data": data or {"minutes": "", "decided_on": ""},
-        "deciding": call.status == C.EVALUATION, "decided": call.status in (C.DECIDED, C.ARCHIVED),
+        "call": call, "errors": errors or Errors(), "data": data, "mode": _mode(call),
+        "deciding": call.status == _deciding_status(call), "decided": call.status in (C.DECIDED, C.ARCHIVED),
         "progress": selectors.call_progress(request.user, call),
         "rules": {"skip_to_fit": bool(config.get("funding.skip_to_fit")),
                   "partial": bool(config.get("funding.partial_funding")),
@@ -103,7 +119,7 @@ def _call_page(request, call, *, errors=None, data=None, status=200, rescored_er
         "rescored_minutes": rescored_minutes,
     }
     if context["deciding"]:
-        context["lots"] = _ranking(call)
+        context["lots"] = _ranking(call, data.get("selected"))
         context["unscored"] = sum(len(lot["unscored"]) for lot in context["lots"])
     if context["decided"]:
         context["decision"] = getattr(call, "decision", None)
@@ -119,11 +135,13 @@ def call_detail(request, pk):
     if request.method != "POST":
         return _call_page(request, call)
     data = {"minutes": (request.POST.get("minutes") or "").strip(),
-            "decided_on": (request.POST.get("decided_on") or "").strip()}
+            "decided_on": (request.POST.get("decided_on") or "").strip(), "selected": None}
+    if _mode(call) == "award":
+        data["selected"] = [int(v) for v in request.POST.getlist("selected") if v.isdigit()]
     decision, exc, status = attempt(services.call_decide, actor=request.user, call=call, minutes=data["minutes"],
-                                    decided_on=data["decided_on"] or None)
+                                    decided_on=data["decided_on"] or None, selected=data["selected"])
     if exc is not None:
-        return _call_page(request, call, errors=Errors(exc, shown=("minutes", "decided_on")), data=data,
+        return _call_page(request, call, errors=Errors(exc, shown=("minutes", "decided_on", "selected")), data=data,
                           status=status)
     messages.success(request, _("The decision of %(date)s is recorded and the results are published.")
                      % {"date": decision.decided_on.strftime("%d.%m.%Y")})

@@ -15,6 +15,7 @@ from django.urls import path
 from qogam.core.calendar import today as almaty_today
 from qogam.core.models import Direction, Region
 from qogam.funding import forms, rules, selectors
+from qogam.funding.mechanisms import mechanism
 from qogam.funding.models import Programme
 
 PAGE_SIZE = 50
@@ -101,6 +102,9 @@ def project_detail(request, number):
         "reports": [{**r, "percent": None if r["achievement"] is None else r["achievement"] * 100}
                     for r in selectors.public_reports(agreement)],
         "terminated": agreement.status == rules.AgreementStatus.TERMINATED or agreement.terminated_on is not None,
+        "is_award": application.call.mechanism == "award",
+        "effect_evaluation": mechanism(application.call.mechanism).effect_evaluation,
+        "effect": selectors.effect_results(agreement),
     })
 
 
