@@ -278,6 +278,9 @@ def _funding_links(user) -> list[tuple[str, str]]:
         links.append((_("Applications assigned to me for scoring"), reverse("funding:expert-assignments")))
         if user.role == "expert":
             links.append((_("Evaluations of social effect assigned to me"), reverse("funding:effect-reviews")))
+    if funding.is_customer_official(user):
+        links.append((_("Topics addressed to my body"), reverse("funding:topics-body")))
+        links.append((_("Our body's calls: state social order and partnerships"), reverse("funding:operator-home")))
     if user.role == "working_group" and permissions.has_full_session(user):
         links.append((_("Award working group: scores and shortlists"), reverse("funding:working-group-calls")))
     if funding.is_operator(user):

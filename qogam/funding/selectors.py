@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DecimalField,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -32,6 +34,7 @@ from qogam.funding.models import (
     Call,
     ComplianceCheck,
     MonitoringReport,
+    Programme,
     ReportSchedule,
     Tranche,
 )
@@ -60,7 +63,7 @@ def public_calls():
 def public_call(code: str) -> Call:
     call = (Call.objects.filter(code=code).exclude(status=rules.CallStatus.DRAFT)
             .select_related("programme", "programme__funder_body", "decision")
-            .prefetch_related("lots__direction", "lots__region", "criteria", "required_documents").first())
+            .prefetch_related("lots__direction", "lots__region", "lots__topic", "criteria", "required_documents").first())
     if call is None:
         raise NotFound()
     return call
@@ -311,3 +314,125 @@ def award_certificate(number: str) -> Agreement:
     if agreement is None:
         raise NotFound()
     return agreement
+
+
+# --- Transparency (issue 5): per body, per organisation, where the money went ---------------------------
+
+BUDGET_LEVELS = ("republican", "local", "non_state")
+
+
+def public_agreements():
+    """Agreements in a public status, every mechanism; public fields only."""
+    return Agreement.objects.filter(status__in=PUBLIC_AGREEMENT_STATUSES)
+
+
+def _budget_level_expression():
+    level = "application__call__programme__funder_body__level"
+    return Case(When(**{f"{level}__isnull": True}, then=Value("non_state")),
+                When(**{f"{level}__in": ["central", "quasi_public"]}, then=Value("republican")),
+                default=Value("local"), output_field=CharField())
+
+
+def money_totals(*, year=None, mechanism=None) -> dict[str, list[dict]]:
+    """Where the money went: the amount and number of public agreements by mechanism, year, region (of the
+    project), direction and budget (republican, local or non-state), aggregated in the database."""
+    qs = public_agreements()
+    if year:
+        qs = qs.filter(application__call__programme__year=year)
+    if mechanism:
+        qs = qs.filter(application__call__mechanism=mechanism)
+    groupings = {
+        "mechanism": "application__call__mechanism",
+        "year": "application__call__programme__year",
+        "region": "application__region_id",
+        "direction": "application__direction_id",
+    }
+    out = {}
+    for name, field in groupings.items():
+        rows = qs.values(key=F(field)).annotate(amount=Sum("amount"), count=Count("pk")).order_by("key")
+        out[name] = [{"key": r["key"], "amount": r["amount"] or 0, "count": r["count"]} for r in rows]
+    rows = (qs.annotate(level=_budget_level_expression()).values("level")
+            .annotate(amount=Sum("amount"), count=Count("pk")).order_by("level"))
+    out["budget"] = [{"key": r["level"], "amount": r["amount"] or 0, "count": r["count"]} for r in rows]
+    return out
+
+
+def funding_bodies():
+    """State bodies that fund under any mechanism, with their public totals."""
+    from qogam.registry.models import StateBody
+
+    agreements = Q(programmes__calls__applications__agreement__status__in=PUBLIC_AGREEMENT_STATUSES)
+    return (StateBody.objects.filter(programmes__isnull=False).distinct()
+            .annotate(amount=Sum("programmes__calls__applications__agreement__amount", filter=agreements),
+                      contracts=Count("programmes__calls__applications__agreement", filter=agreements, distinct=True))
+            .order_by("-amount", "name_ru"))
+
+
+def body_programmes(body):
+    return (Programme.objects.filter(funder_body=body).prefetch_related("calls__lots__topic")
+            .order_by("-year", "id"))
+
+
+def body_agreements(body):
+    return (public_agreements().filter(application__call__programme__funder_body=body)
+            .select_related("application__organisation", "application__call", "application__lot")
+            .order_by("-start_on", "number"))
+
+
+def organisation_wins(organisation):
+    """Everything an organisation won, under every mechanism (public agreements)."""
+    return (public_agreements().filter(application__organisation=organisation)
+            .select_related("application__call__programme__funder_body", "application__lot")
+            .order_by("-start_on", "number"))
+
+
+# --- Topics of the state social order (issue 5) --------------------------------------------------------
+
+
+def public_topics(*, status=None, body=None, direction=None, region=None):
+    """Topics with their support and comment counts; proposers are never read."""
+    from qogam.funding.models import Topic
+
+    qs = (Topic.objects.select_related("body", "direction", "region")
+          .annotate(support_count=Count("supports", distinct=True), comment_count=Count("comments", distinct=True))
+          .order_by("-proposed_at", "-pk"))
+    if status:
+        qs = qs.filter(status=status)
+    if body:
+        qs = qs.filter(body_id=body)
+    if direction:
+        qs = qs.filter(direction_id=direction)
+    if region:
+        qs = qs.filter(region_id=region)
+    return qs
+
+
+def public_topic(pk) -> object:
+    topic = public_topics().filter(pk=pk).first()
+    if topic is None:
+        raise NotFound()
+    return topic
+
+
+def topic_comments(topic) -> list[dict]:
+    """The discussion, each author shown as first name and surname initial only (no other personal data)."""
+    from qogam.funding.models import TopicComment
+
+    rows = []
+    for comment in TopicComment.objects.filter(topic=topic).select_related("author").order_by("created_at", "pk"):
+        author = comment.author
+        first = (author.first_name or "").strip() if author else ""
+        last = (author.last_name or "").strip() if author else ""
+        name = f"{first} {last[:1]}.".strip() if first and last else (first or "—")
+        rows.append({"author": name, "text": comment.text, "created_at": comment.created_at})
+    return rows
+
+
+def topics_for_body(user):
+    """The topics addressed to the official's body."""
+    from qogam.funding.models import Topic
+    from qogam.funding.permissions import is_customer_official
+
+    if not is_customer_official(user):
+        return Topic.objects.none()
+    return public_topics(body=user.state_body_id)

@@ -1,4 +1,14 @@
-from qogam.funding.views import applicant, awards, committee, effect, expert, operator, public
+from qogam.funding.views import (
+    applicant,
+    awards,
+    committee,
+    effect,
+    expert,
+    operator,
+    public,
+    topics,
+    transparency,
+)
 
 app_name = "funding"
 
@@ -10,4 +20,6 @@ urlpatterns = [
     *committee.urlpatterns,
     *effect.urlpatterns,
     *awards.urlpatterns,
+    *topics.urlpatterns,
+    *transparency.urlpatterns,
 ]

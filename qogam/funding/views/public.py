@@ -16,6 +16,7 @@ from qogam.core.calendar import today as almaty_today
 from qogam.core.models import Direction, Region
 from qogam.funding import forms, rules, selectors
 from qogam.funding.mechanisms import mechanism
+from qogam.funding.views.applicant import bid_terms
 from qogam.funding.models import Programme
 
 PAGE_SIZE = 50
@@ -42,7 +43,7 @@ def _lots_with_results(call, results: list[dict]) -> list[dict]:
     for lot in call.lots.all():
         rows = by_lot.get(lot.number, [])
         awarded = sum((r["awarded_amount"] or 0 for r in rows), 0)
-        out.append({"lot": lot, "results": rows, "awarded": awarded})
+        out.append({"lot": lot, "results": rows, "awarded": awarded, "bid": bid_terms(call, lot)})
     return out
 
 
@@ -62,6 +63,7 @@ def call_detail(request, code):
         "appeals": list(selectors.public_appeals(call)),
         "is_open": call.status == C.OPEN,
         "eligibility": call.eligibility or {},
+        "mechanism": mechanism(call.mechanism),
         "today": almaty_today(),
     })
 
