@@ -215,16 +215,42 @@ def application_for_expert(user, pk) -> tuple[Assignment, dict]:
 # --- Operator and committee ---------------------------------------------------------------------------
 
 
+def managed(user, prefix: str = "", body: str | None = None) -> Q | None:
+    """The calls `user` runs, as a filter on `<prefix>mechanism` and `<prefix>programme__funder_body`:
+    operators the operator-run mechanisms, a customer body's officials their body's customer-run ones,
+    administrators all (issue 5). None: nothing."""
+    from qogam.funding.mechanisms import all_mechanisms
+    from qogam.funding.permissions import is_admin, is_customer_official
+
+    if is_admin(user):
+        return Q()
+    run_by = {code: spec.managed_by for code, spec in all_mechanisms().items()}
+    if is_operator(user):
+        return Q(**{f"{prefix}mechanism__in": [c for c, who in run_by.items() if who == "operator"]})
+    if is_customer_official(user):
+        return Q(**{f"{prefix}mechanism__in": [c for c, who in run_by.items() if who == "customer"],
+                    (body or f"{prefix}programme__funder_body_id"): user.state_body_id})
+    return None
+
+
+def managed_programmes(user):
+    from qogam.funding.models import Programme
+
+    found = managed(user, body="funder_body_id")
+    return Programme.objects.none() if found is None else Programme.objects.filter(found)
+
+
 def operator_calls(user):
-    if not is_operator(user):
+    found = managed(user)
+    if found is None:
         return Call.objects.none()
-    return (Call.objects.select_related("programme").annotate(
+    return (Call.objects.filter(found).select_related("programme").annotate(
         applications_count=Count("applications", filter=~Q(applications__status=S.DRAFT), distinct=True))
         .order_by("-opens_on", "code"))
 
 
 def compliance_queue(user, call: Call):
-    if not is_operator(user):
+    if not can(user, "call.manage", call):
         raise PermissionDeniedError()
     return (ComplianceCheck.objects.filter(application__call=call)
             .select_related("application__organisation", "application__lot").order_by("outcome", "application_id"))
@@ -232,7 +258,7 @@ def compliance_queue(user, call: Call):
 
 def call_progress(user, call: Call) -> list[dict]:
     """Per application: experts assigned, declared, scored and recused (no scores before the decision)."""
-    if not (is_operator(user) or is_committee_member(user, call)):
+    if not (can(user, "call.manage", call) or is_committee_member(user, call)):
         raise PermissionDeniedError()
     rows = []
     for a in (call.applications.exclude(status=S.DRAFT).select_related("organisation", "lot")
@@ -245,9 +271,10 @@ def call_progress(user, call: Call) -> list[dict]:
 
 
 def monitoring_list(user):
-    if not is_operator(user):
+    found = managed(user, "application__call__")
+    if found is None:
         return Agreement.objects.none()
-    return (Agreement.objects.exclude(status=rules.AgreementStatus.DRAFT)
+    return (Agreement.objects.filter(found).exclude(status=rules.AgreementStatus.DRAFT)
             .select_related("application__organisation")
             .annotate(open_flags=Count("risk_flags", filter=Q(risk_flags__cleared_at__isnull=True), distinct=True),
                       pending=Count("schedule__reports", filter=Q(

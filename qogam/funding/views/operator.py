@@ -48,7 +48,7 @@ from qogam.funding.models import (
     SiteVisitPhoto,
     Tranche,
 )
-from qogam.funding.permissions import is_operator
+from qogam.funding.permissions import is_customer_official, is_operator, manages
 from qogam.registry.models import StateBody
 
 C = rules.CallStatus
@@ -87,17 +87,26 @@ def _input_rows(rows: list[dict], blank: dict, *, errors: Errors | None = None, 
 
 
 def operator_required(view):
-    """Signed in (else the sign-in page), and the grant operator's staff with a verified second
-    factor (else 403)."""
+    """Signed in (else the sign-in page), and someone who runs calls with a verified second factor (else
+    403): the grant operator's staff, or the officials of a customer body for their body's state social
+    order and strategic partnerships (issue 5). Each object is checked again (`_managed`)."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_operator(request.user):
-            raise PermissionDenied(_("Only the grant operator's staff can open this page."))
+        if not manages(request.user):
+            raise PermissionDenied(_("Only the grant operator's staff or a customer body's officials can open this "
+                                     "page."))
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _managed(request, obj):
+    """`obj` if the user runs its call; 404 otherwise (another body's call is not shown to exist)."""
+    if not manages(request.user, obj):
+        raise Http404(_("Not found."))
+    return obj
 
 
 def _render(request, template, context, status=200):
@@ -134,7 +143,8 @@ def home(request):
         "by_status": [(value, label, by_status.get(value, 0)) for value, label in Call._meta.get_field("status").choices],
         "pending_reports": sum(a.pending for a in monitored),
         "open_flags": sum(a.open_flags for a in monitored),
-        "drafts": Agreement.objects.filter(status=G.DRAFT).count(),
+        "drafts": Agreement.objects.filter(selectors.managed(request.user, "application__call__"),
+                                           status=G.DRAFT).count(),
     })
 
 
@@ -149,7 +159,7 @@ def _funder_bodies():
 
 @operator_required
 def programmes(request):
-    rows = (Programme.objects.select_related("funder_body").prefetch_related("directions")
+    rows = (selectors.managed_programmes(request.user).select_related("funder_body").prefetch_related("directions")
             .annotate(calls_count=Count("calls")).order_by("-year", "pk"))
     return _render(request, "programmes.html", {"programmes": rows})
 
@@ -160,7 +170,8 @@ PROGRAMME_FIELDS = ("mechanism", "year", "title_kk", "title_ru", "budget", "fund
 
 @operator_required
 def programme_create(request):
-    data = {"mechanism": "grant", "year": str(almaty_today().year), "directions": [], "regions": []}
+    data = {"mechanism": (_mechanisms(request.user) or [("grant", "")])[0][0], "year": str(almaty_today().year),
+            "directions": [], "regions": [], "funder_body": str(request.user.state_body_id or "")}
     errors, status = Errors(), 200
     if request.method == "POST":
         post = request.POST
@@ -176,17 +187,26 @@ def programme_create(request):
             messages.success(request, _("The programme is created. Announce its calls from here."))
             return redirect(f"{reverse('funding:operator-call-create')}?programme={programme.pk}")
         errors = Errors(exc, shown=PROGRAMME_FIELDS)
+    bodies = _funder_bodies()
+    if is_customer_official(request.user) and not is_operator(request.user):
+        bodies = list(StateBody.objects.filter(pk=request.user.state_body_id))
     return _render(request, "programme_form.html", {
-        "data": data, "errors": errors, "mechanisms": _mechanisms(),
-        "funder_kinds": Programme.FunderKind.choices, "bodies": _funder_bodies(), "directions": _directions(),
+        "data": data, "errors": errors, "mechanisms": _mechanisms(request.user),
+        "funder_kinds": Programme.FunderKind.choices, "bodies": bodies, "directions": _directions(),
         "regions": _regions(),
     }, status=status)
 
 
-def _mechanisms():
-    """The mechanisms the engine is configured for (`qogam.funding.mechanisms`)."""
+def _mechanisms(user):
+    """The mechanisms the user runs (`qogam.funding.mechanisms`): the operator's, or a customer body's."""
     mechanism("grant")
-    return [(code, label) for code, label in MECHANISM_CHOICES if code in MECHANISMS]
+    return [(code, label) for code, label in MECHANISM_CHOICES
+            if code in MECHANISMS and manages(user, _Probe(code, getattr(user, "state_body_id", None)))]
+
+
+class _Probe:
+    def __init__(self, mechanism_code, body_id):
+        self.mechanism, self.funder_body_id = mechanism_code, body_id
 
 
 # --- Calls --------------------------------------------------------------------------------------------
@@ -198,8 +218,9 @@ def calls(request):
 
 
 CALL_FIELDS = ("programme", "title_kk", "title_ru", "description", "opens_on", "closes_on", "scale_min",
-               "scale_max", "committee", "lots", "criteria", "documents")
-LOT_PARTS = ("title", "direction", "region", "budget", "rationale", "max_months")
+               "scale_max", "price_floor", "committee", "working_group", "lots", "criteria", "documents")
+LOT_PARTS = ("title", "direction", "region", "budget", "rationale", "max_months", "terms_of_reference", "topic",
+             "unit_amount")
 CRITERION_PARTS = ("code", "name_kk", "name_ru", "name_en", "weight")
 DOCUMENT_PARTS = ("code", "name", "mandatory")
 
@@ -234,17 +255,28 @@ def _document_codes(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _committee_candidates():
-    return list(User.objects.filter(role=Role.COMMITTEE, is_active=True).order_by("last_name", "first_name",
-                                                                                   "username"))
+def _committee_candidates(role=Role.COMMITTEE):
+    return list(User.objects.filter(role=role, is_active=True).order_by("last_name", "first_name", "username"))
 
 
-def _call_form_context(data, errors):
+def _programme_of(request, value):
+    return selectors.managed_programmes(request.user).filter(pk=value).first() if str(value).isdigit() else None
+
+
+def _call_form_context(request, data, errors):
+    from qogam.funding.models import Topic
+
+    programme = _programme_of(request, data["programme"])
+    spec = mechanism(programme.mechanism) if programme else None
+    topics = (list(Topic.objects.filter(body_id=programme.funder_body_id, status=rules.TopicStatus.ACCEPTED)
+                   .order_by("-decided_at")) if programme and programme.funder_body_id else [])
     return {
-        "data": data, "errors": errors,
-        "programmes": list(Programme.objects.order_by("-year", "pk")),
-        "directions": _directions(), "regions": _regions(), "months": MONTH_CHOICES,
-        "candidates": _committee_candidates(),
+        "data": data, "errors": errors, "spec": spec, "programme": programme, "topics": topics,
+        "programmes": list(selectors.managed_programmes(request.user).order_by("-year", "pk")),
+        "directions": _directions(), "regions": _regions(),
+        "months": [m for m in MONTH_CHOICES if spec is None or spec.month_range is None
+                   or spec.month_range[0] <= m <= spec.month_range[1]] or [36],
+        "candidates": _committee_candidates(), "group_candidates": _committee_candidates(Role.WORKING_GROUP),
         "lots": _input_rows(data["lots"], dict.fromkeys(LOT_PARTS, ""), errors=errors, name="lots"),
         "criteria": _input_rows(data["criteria"], dict.fromkeys(CRITERION_PARTS, ""), errors=errors,
                                name="criteria", extra=0),
@@ -258,20 +290,24 @@ def _call_form_context(data, errors):
 def call_create(request):
     errors, status = Errors(), 200
     if request.method != "POST":
-        programme = request.GET.get("programme", "")
-        data = {"programme": programme if programme.isdigit() else "", "title_kk": "", "title_ru": "",
+        programme = _programme_of(request, request.GET.get("programme", ""))
+        code = programme.mechanism if programme else "grant"
+        floor = mechanism(code).default_price_floor
+        data = {"programme": str(programme.pk) if programme else "", "title_kk": "", "title_ru": "",
                 "description": "", "opens_on": "", "closes_on": "", "scale_min": "0", "scale_max": "10",
-                "committee": [], "lots": [], "criteria": _criteria_defaults(), "documents": _documents_defaults()}
-        return _render(request, "call_form.html", _call_form_context(data, errors))
+                "price_floor": f"{floor:.2f}" if floor is not None else "", "committee": [], "working_group": [],
+                "lots": [], "criteria": _criteria_defaults(code), "documents": _documents_defaults(code)}
+        return _render(request, "call_form.html", _call_form_context(request, data, errors))
     post = request.POST
-    data = {key: (post.get(key) or "").strip() for key in CALL_FIELDS[:8]}
+    data = {key: (post.get(key) or "").strip() for key in CALL_FIELDS[:9]}
     data["committee"] = [v for v in post.getlist("committee") if v.isdigit()]
+    data["working_group"] = [v for v in post.getlist("working_group") if v.isdigit()]
     data["lots"] = posted_rows(post, "lots", LOT_PARTS)
     data["criteria"] = posted_rows(post, "criteria", CRITERION_PARTS)
     data["documents"] = _document_codes(posted_rows(post, "documents", DOCUMENT_PARTS, checkboxes=("mandatory",)))
     action = post.get("action", "")
     if action.startswith("add-"):
-        context = _call_form_context(data, errors)
+        context = _call_form_context(request, data, errors)
         key = action[4:]
         if key in ("lots", "criteria", "documents"):
             blank = {"code": "", "name": "", "mandatory": True} if key == "documents" else dict.fromkeys(
@@ -279,24 +315,27 @@ def call_create(request):
             context[key].append({**blank, "errors": {}})
         context["focus"] = key
         return _render(request, "call_form.html", context)
-    programme = Programme.objects.filter(pk=data["programme"]).first() if data["programme"].isdigit() else None
+    programme = _programme_of(request, data["programme"])
     if programme is None:
         exc, status = invalid("programme", _("Choose the grant programme of the call.")), 400
     else:
-        lots = [{**row, "region": row["region"] or None,
+        lots = [{**row, "region": row["region"] or None, "topic": row["topic"] or None,
+                 "unit_amount": row["unit_amount"] or None,
                  "max_months": int(row["max_months"]) if row["max_months"].isdigit() else None} for row in data["lots"]]
         call, exc, status = attempt(
             services.call_create, actor=request.user, programme=programme, title_kk=data["title_kk"],
             title_ru=data["title_ru"], description=data["description"], opens_on=data["opens_on"],
             closes_on=data["closes_on"], lots=lots, criteria=data["criteria"], documents=data["documents"],
             committee=list(User.objects.filter(pk__in=data["committee"]).order_by("pk")),
+            working_group=list(User.objects.filter(pk__in=data["working_group"]).order_by("pk")),
+            price_floor=data["price_floor"] or None,
             scale_min=_as_int(data["scale_min"]), scale_max=_as_int(data["scale_max"]))
         if exc is None:
             messages.success(request, _("Call %(code)s is created as a draft. Publish it when it is ready.")
                              % {"code": call.code})
             return redirect("funding:operator-call", pk=call.pk)
     errors = Errors(exc, shown=CALL_FIELDS, rows=("lots", "criteria", "documents"))
-    return _render(request, "call_form.html", _call_form_context(data, errors), status=status)
+    return _render(request, "call_form.html", _call_form_context(request, data, errors), status=status)
 
 
 CALL_ACTIONS = {
@@ -341,13 +380,13 @@ def _call_page(request, call, *, errors=None, reason="", status=200):
 
 @operator_required
 def call_detail(request, pk):
-    return _call_page(request, obj_or_404(Call.objects, pk))
+    return _call_page(request, _managed(request, obj_or_404(Call.objects, pk)))
 
 
 @operator_required
 @require_POST
 def call_action(request, pk, action):
-    call = obj_or_404(Call.objects, pk)
+    call = _managed(request, obj_or_404(Call.objects, pk))
     service = CALL_ACTIONS.get(action)
     if service is None:
         raise Http404(_("Not found."))
@@ -378,7 +417,7 @@ def _cell(value):
 
 @operator_required
 def call_csv(request, pk):
-    call = obj_or_404(Call.objects, pk)
+    call = _managed(request, obj_or_404(Call.objects, pk))
     decided = call.status in (C.DECIDED, C.ARCHIVED)
     rows = (call.applications.exclude(status=S.DRAFT)
             .select_related("organisation", "lot", "region", "direction", "compliance")
@@ -407,7 +446,7 @@ def call_csv(request, pk):
 
 @operator_required
 def compliance(request, pk):
-    call = obj_or_404(Call.objects, pk)
+    call = _managed(request, obj_or_404(Call.objects, pk))
     today = almaty_today()
     rows = [{"check": check, "application": check.application,
              **_calendar_state(today, check.due_on, bool(check.outcome))}
@@ -421,7 +460,7 @@ def compliance(request, pk):
 
 def _application(request, pk) -> Application:
     try:
-        return selectors.application_for(request.user, pk)
+        return _managed(request, selectors.application_for(request.user, pk))
     except NotFound:
         raise Http404(_("Not found.")) from None
     except PermissionDeniedError as exc:
@@ -501,7 +540,7 @@ def _evaluation_page(request, call, *, errors=None, status=200):
 
 @operator_required
 def evaluation(request, pk):
-    call = obj_or_404(Call.objects, pk)
+    call = _managed(request, obj_or_404(Call.objects, pk))
     if request.method != "POST":
         return _evaluation_page(request, call)
     plan, exc, status = attempt(services.evaluation_start, actor=request.user, call=call)
@@ -515,7 +554,7 @@ def evaluation(request, pk):
 
 @operator_required
 def progress(request, pk):
-    call = obj_or_404(Call.objects, pk)
+    call = _managed(request, obj_or_404(Call.objects, pk))
     try:
         rows = selectors.call_progress(request.user, call)
     except PermissionDeniedError as exc:
@@ -534,6 +573,12 @@ def progress(request, pk):
 
 
 # --- Expert pool --------------------------------------------------------------------------------------
+
+
+def _enrollable_roles(user) -> list[str]:
+    """The operator enrols public experts and panel members; a customer body its commission members."""
+    roles = [Role.COMMITTEE, Role.WORKING_GROUP]
+    return [Role.EXPERT, *roles] if is_operator(user) else roles
 
 
 @operator_required
@@ -561,8 +606,8 @@ def experts(request):
             .order_by("user__last_name", "user__first_name", "user__username"))
     return _render(request, "experts.html", {
         "pool": pool, "data": data, "errors": errors, "directions": _directions(),
-        "candidates": User.objects.filter(role=Role.EXPERT, is_active=True, expert__isnull=True)
-                      .order_by("last_name", "first_name", "username"),
+        "candidates": User.objects.filter(role__in=_enrollable_roles(request.user), is_active=True,
+                                          expert__isnull=True).order_by("last_name", "first_name", "username"),
     }, status=status)
 
 
@@ -571,8 +616,8 @@ def experts(request):
 
 @operator_required
 def agreements(request):
-    drafts = (Agreement.objects.filter(status=G.DRAFT).select_related("application__organisation",
-                                                                      "application__call")
+    drafts = (Agreement.objects.filter(selectors.managed(request.user, "application__call__"), status=G.DRAFT)
+              .select_related("application__organisation", "application__call")
               .order_by("number"))
     return _render(request, "agreements.html", {"drafts": drafts,
                                                  "running": selectors.monitoring_list(request.user)})
@@ -580,7 +625,7 @@ def agreements(request):
 
 def _agreement(request, pk) -> Agreement:
     try:
-        return selectors.agreement_for(request.user, pk)
+        return _managed(request, selectors.agreement_for(request.user, pk))
     except NotFound:
         raise Http404(_("Not found.")) from None
     except PermissionDeniedError as exc:
@@ -634,6 +679,11 @@ def _agreement_page(request, agreement, *, form: str = "", exc=None, data=None, 
         "can_terminate": rules.can_transition("agreement", agreement.status, G.TERMINATED),
         "can_complete": rules.can_transition("agreement", agreement.status, G.COMPLETED),
         "can_close": rules.can_transition("agreement", agreement.status, G.CLOSED),
+        "effect_evaluation": mechanism(agreement.application.call.mechanism).effect_evaluation,
+        "effect_reviews": list(agreement.effect_reviews.order_by("pk")),
+        "effect_result": selectors.effect_results(agreement),
+        "can_start_effect": (mechanism(agreement.application.call.mechanism).effect_evaluation
+                             and agreement.status in services.EFFECT_STATUSES and not agreement.effect_reviews.exists()),
     }, status=status)
 
 
@@ -683,7 +733,14 @@ def _agreement_action(request, pk, service, success, *, form="action", data=None
 @operator_required
 @require_POST
 def agreement_sign(request, pk):
-    return _agreement_action(request, pk, services.agreement_sign, _("The agreement is signed for the operator."))
+    return _agreement_action(request, pk, services.agreement_sign, _("The agreement is signed for the funder."))
+
+
+@operator_required
+@require_POST
+def effect_start(request, pk):
+    return _agreement_action(request, pk, services.effect_evaluation_start,
+                             _("Public experts are assigned to evaluate the social effect."))
 
 
 @operator_required
@@ -728,6 +785,7 @@ def risk_raise(request, pk):
 @require_POST
 def risk_clear(request, pk):
     flag = obj_or_404(RiskFlag.objects.select_related("agreement"), pk)
+    _managed(request, flag.agreement)
     _done, exc, status = attempt(services.risk_flag_clear, actor=request.user, flag=flag)
     if exc is not None:
         return _agreement_page(request, flag.agreement, form="action", exc=exc, status=status)
@@ -739,6 +797,7 @@ def risk_clear(request, pk):
 @require_POST
 def tranche_pay(request, pk):
     tranche = obj_or_404(Tranche.objects.select_related("agreement"), pk)
+    _managed(request, tranche.agreement)
     data = {"paid_on": (request.POST.get("paid_on") or "").strip()}
     _done, exc, status = attempt(services.tranche_pay, actor=request.user, tranche=tranche,
                                  paid_on=data["paid_on"] or None)
@@ -751,7 +810,8 @@ def tranche_pay(request, pk):
 
 @operator_required
 def visit_photo(request, pk):
-    photo = obj_or_404(SiteVisitPhoto.objects, pk)
+    photo = obj_or_404(SiteVisitPhoto.objects.select_related("visit__agreement"), pk)
+    _managed(request, photo.visit.agreement)
     try:
         handle = photo.file.open("rb")
     except (FileNotFoundError, ValueError):
@@ -765,6 +825,7 @@ def visit_photo(request, pk):
 @operator_required
 def report_review(request, pk):
     report = obj_or_404(MonitoringReport.objects.select_related("due__agreement__application__organisation"), pk)
+    _managed(request, report.due.agreement)
     agreement = report.due.agreement
     data = {"decision": "", "note": ""}
     errors, status = Errors(), 200
@@ -799,7 +860,13 @@ def report_review(request, pk):
 
 @login_required
 def agreement_pdf(request, pk):
-    agreement = _agreement(request, pk)
+    """For everyone allowed to see the agreement (`agreement.view`), not only those who run it."""
+    try:
+        agreement = selectors.agreement_for(request.user, pk)
+    except NotFound:
+        raise Http404(_("Not found.")) from None
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc.message)) from None
     response = HttpResponse(pdf.agreement_pdf(agreement), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf.filename(agreement)}"'
     return response
@@ -823,6 +890,7 @@ urlpatterns = [
     path("operator/agreements/<int:pk>/", agreement_detail, name="operator-agreement"),
     path("operator/agreements/<int:pk>/prepare/", agreement_prepare, name="operator-agreement-prepare"),
     path("operator/agreements/<int:pk>/sign/", agreement_sign, name="operator-agreement-sign"),
+    path("operator/agreements/<int:pk>/effect/", effect_start, name="operator-effect-start"),
     path("operator/agreements/<int:pk>/terminate/", agreement_terminate, name="operator-agreement-terminate"),
     path("operator/agreements/<int:pk>/complete/", agreement_complete, name="operator-agreement-complete"),
     path("operator/agreements/<int:pk>/close/", agreement_close, name="operator-agreement-close"),

@@ -16,8 +16,8 @@ from qogam.core.calendar import today as almaty_today
 from qogam.core.models import Direction, Region
 from qogam.funding import forms, rules, selectors
 from qogam.funding.mechanisms import mechanism
-from qogam.funding.views.applicant import bid_terms
 from qogam.funding.models import Programme
+from qogam.funding.views.applicant import bid_terms
 
 PAGE_SIZE = 50
 C = rules.CallStatus
