@@ -14,7 +14,7 @@ from types import ModuleType
 from django.db import transaction
 
 from qogam.core import audit
-from qogam.demo import funding, registry, reporting, statebodies, users
+from qogam.demo import funding, mechanisms, registry, reporting, statebodies, users
 from qogam.demo.context import DemoContext
 
 GENERATORS: tuple[tuple[str, ModuleType], ...] = (
@@ -23,6 +23,7 @@ GENERATORS: tuple[tuple[str, ModuleType], ...] = (
     ("demo users", users),
     ("annual reports", reporting),
     ("state grants", funding),
+    ("social order, awards and partnership", mechanisms),
 )
 
 RUN_OBJECT_TYPE = "demo.run"

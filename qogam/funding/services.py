@@ -1608,11 +1608,13 @@ def agreement_terminate(*, actor, agreement: Agreement, reason: str, refund, ter
 
 
 def agreement_complete(*, actor, agreement: Agreement) -> Agreement:
-    """Completed once the final report is accepted."""
+    """Completed once the final report is accepted; an award (no reports) once it is paid in full."""
     _require(can(actor, "agreement.manage", agreement))
-    accepted = MonitoringReport.objects.filter(due__agreement=agreement, due__kind=ReportSchedule.Kind.FINAL,
-                                               status=MonitoringReport.Status.ACCEPTED).exists()
-    if not accepted:
+    if not mechanism(agreement.application.call.mechanism).monitoring:
+        if agreement.tranches.filter(paid_on__isnull=True).exists():
+            raise Conflict(_("The award is completed once it has been paid."), code="not_paid")
+    elif not MonitoringReport.objects.filter(due__agreement=agreement, due__kind=ReportSchedule.Kind.FINAL,
+                                             status=MonitoringReport.Status.ACCEPTED).exists():
         raise Conflict(_("The agreement is completed once its final report has been accepted."),
                        code="final_report_missing")
     with transaction.atomic():

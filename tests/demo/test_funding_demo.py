@@ -80,13 +80,13 @@ def reachable(machine: str) -> set[str]:
 
 def grants(years=funding.CALIBRATED_YEARS):
     """The operator's report's grants: agreements past the draft, by programme year."""
-    return Agreement.objects.exclude(status=rules.AgreementStatus.DRAFT).filter(
+    return Agreement.objects.filter(application__call__mechanism="grant").exclude(status=rules.AgreementStatus.DRAFT).filter(
         application__call__programme__year__in=list(years))
 
 
 def applications(years=funding.CALIBRATED_YEARS):
     """The operator's report's applications: filed and not withdrawn."""
-    return Application.objects.exclude(status__in=["draft", "withdrawn"]).filter(
+    return Application.objects.filter(call__mechanism="grant").exclude(status__in=["draft", "withdrawn"]).filter(
         call__programme__year__in=list(years))
 
 
@@ -141,23 +141,23 @@ def test_the_calibrated_years_hold_exactly_the_scaled_targets(demo, db):
 
 
 def test_every_funder_kind_has_a_call_and_later_years_run_on(demo, db):
-    kinds = set(Call.objects.values_list("programme__funder_kind", flat=True))
+    kinds = set(Call.objects.filter(mechanism="grant").values_list("programme__funder_kind", flat=True))
     assert kinds == {"ministry", "akimat", "non_state"}
-    years = set(Programme.objects.values_list("year", flat=True))
+    years = set(Programme.objects.filter(mechanism="grant").values_list("year", flat=True))
     assert set(range(2020, 2026)) <= years
-    akimats = Programme.objects.filter(funder_kind="akimat")
+    akimats = Programme.objects.filter(mechanism="grant", funder_kind="akimat")
     assert all(p.funder_body.kind == StateBody.Kind.AKIMAT for p in akimats)
-    ministry = Programme.objects.filter(funder_kind="ministry").select_related("funder_body__parent")
+    ministry = Programme.objects.filter(mechanism="grant", funder_kind="ministry").select_related("funder_body__parent")
     assert all((p.funder_body.parent or p.funder_body).name_en.startswith("Ministry of Culture and Information")
                for p in ministry)
-    for programme in Programme.objects.filter(funder_kind="non_state"):
+    for programme in Programme.objects.filter(mechanism="grant", funder_kind="non_state"):
         assert programme.funder_body is None and programme.funder_name
         assert rules.to_money(programme.budget) > 0 and len(programme.funder_bin) == 12
         from qogam.core.validators import bin_error_message
 
         assert bin_error_message(programme.funder_bin) is None
-    for programme in Programme.objects.all():
-        assert sum(Lot.objects.filter(call__programme=programme).values_list("budget", flat=True), Decimal(0)) \
+    for programme in Programme.objects.filter(mechanism="grant").all():
+        assert sum(Lot.objects.filter(call__mechanism="grant").filter(call__programme=programme).values_list("budget", flat=True), Decimal(0)) \
             <= programme.budget
 
 
@@ -202,7 +202,7 @@ def test_beneficiaries_reached_follow_the_published_total(demo, db):
     counted = grants()
     reached = 0
     for agreement in counted:
-        accepted = MonitoringReport.objects.filter(due__agreement=agreement, status="accepted").order_by(
+        accepted = MonitoringReport.objects.filter(due__agreement__application__call__mechanism="grant").filter(due__agreement=agreement, status="accepted").order_by(
             "due__due_on", "number").last()
         reached += accepted.content["beneficiaries"] if accepted else 0
     expected = funding.BENEFICIARIES * counted.count() / 417
@@ -215,13 +215,13 @@ def test_beneficiaries_reached_follow_the_published_total(demo, db):
 def test_one_complete_lifecycle_ran_through_the_services(demo, db):
     result = demo.objects["funding"]["lifecycle"]
     assert result is not None
-    agreement = Agreement.objects.get(pk=result["agreement"].pk)
+    agreement = Agreement.objects.filter(application__call__mechanism="grant").get(pk=result["agreement"].pk)
     call = agreement.application.call
     assert agreement.status == "closed" and agreement.closed_on <= demo.today
     assert agreement.application.organisation_id == demo.objects["ngo_user_organisation"].pk
     assert agreement.signed_by_ngo.username == "demo-ngo" and agreement.signed_by_operator.username == "demo-operator"
     assert all(t.paid_on for t in agreement.tranches.all())
-    kinds = {due.kind: due for due in ReportSchedule.objects.filter(agreement=agreement)}
+    kinds = {due.kind: due for due in ReportSchedule.objects.filter(agreement__application__call__mechanism="grant").filter(agreement=agreement)}
     assert set(kinds) == {"interim", "final"}
     for due in kinds.values():
         assert due.reports.filter(status="accepted").exists()
@@ -230,9 +230,9 @@ def test_one_complete_lifecycle_ran_through_the_services(demo, db):
     assert RiskFlag.objects.filter(agreement=agreement, cleared_at__isnull=False).exists()
     assert Counter(call.applications.values_list("status", flat=True)) == Counter(
         {"funded": 1, "not_funded": 1, "upheld": 1, "withdrawn": 1})
-    assert set(Appeal.objects.filter(application__call=call).values_list("kind", "status")) == {
+    assert set(Appeal.objects.filter(application__call__mechanism="grant").filter(application__call=call).values_list("kind", "status")) == {
         ("compliance", "granted"), ("result", "upheld")}
-    assert Assignment.objects.filter(application__call=call, status="recused").count() == 1
+    assert Assignment.objects.filter(application__call__mechanism="grant").filter(application__call=call, status="recused").count() == 1
     # Each step is the service's, audited with its actor.
     actions = set(AuditEntry.objects.filter(actor_id__isnull=False, action__startswith="funding.").values_list(
         "action", flat=True))
@@ -254,23 +254,23 @@ def test_one_complete_lifecycle_ran_through_the_services(demo, db):
 
 def test_live_calls_give_every_role_something_to_do(demo, db):
     today = demo.today
-    statuses = set(Call.objects.values_list("status", flat=True))
+    statuses = set(Call.objects.filter(mechanism="grant").values_list("status", flat=True))
     assert {"published", "open", "compliance", "evaluation", "decided"} <= statuses
-    open_call = Call.objects.get(status="open")
+    open_call = Call.objects.filter(mechanism="grant").get(status="open")
     assert open_call.opens_on <= today <= open_call.closes_on
     assert open_call.applications.filter(status="draft", organisation=demo.objects["ngo_user_organisation"]).exists()
-    compliance = Call.objects.get(status="compliance")
-    assert ComplianceCheck.objects.filter(application__call=compliance, outcome="").exists()
-    evaluation = Call.objects.get(status="evaluation")
-    mine = Assignment.objects.filter(application__call=evaluation, expert__user__username="demo-expert")
+    compliance = Call.objects.filter(mechanism="grant").get(status="compliance")
+    assert ComplianceCheck.objects.filter(application__call__mechanism="grant").filter(application__call=compliance, outcome="").exists()
+    evaluation = Call.objects.filter(mechanism="grant").get(status="evaluation")
+    mine = Assignment.objects.filter(application__call__mechanism="grant").filter(application__call=evaluation, expert__user__username="demo-expert")
     assert set(mine.values_list("status", flat=True)) == {"assigned", "declared"}
-    assert not Assignment.objects.filter(application__call=evaluation, status__in=["assigned", "declared"]).exclude(
+    assert not Assignment.objects.filter(application__call__mechanism="grant").filter(application__call=evaluation, status__in=["assigned", "declared"]).exclude(
         expert__user__username="demo-expert").exists()
     assert evaluation.committee.filter(username="demo-committee").exists()
-    assert Appeal.objects.filter(status="filed", application__call__committee__username="demo-committee").exists()
-    drafts = Agreement.objects.filter(status="draft", application__organisation=demo.objects["ngo_user_organisation"])
+    assert Appeal.objects.filter(application__call__mechanism="grant").filter(status="filed", application__call__committee__username="demo-committee").exists()
+    drafts = Agreement.objects.filter(application__call__mechanism="grant").filter(status="draft", application__organisation=demo.objects["ngo_user_organisation"])
     assert drafts.filter(signed_by_ngo_at__isnull=True, signed_by_operator_at__isnull=True).exists()
-    assert MonitoringReport.objects.filter(status="submitted").exists() or Agreement.objects.filter(
+    assert MonitoringReport.objects.filter(due__agreement__application__call__mechanism="grant").filter(status="submitted").exists() or Agreement.objects.filter(application__call__mechanism="grant").filter(
         status="active").exists()
     committee = User.objects.get(username="demo-committee")
     assert committee.role == Role.COMMITTEE and committee.check_password("demo-Qogam-2026")
@@ -286,33 +286,33 @@ def test_statuses_are_reachable_in_the_state_machines(demo, db):
         found = set(model.objects.values_list("status", flat=True))
         assert found, machine
         assert found <= reachable(machine), (machine, found - reachable(machine))
-    assert set(Application.objects.values_list("status", flat=True)) >= {
+    assert set(Application.objects.filter(call__mechanism="grant").values_list("status", flat=True)) >= {
         "draft", "submitted", "withdrawn", "admitted", "rejected", "scored", "funded", "not_funded", "appealed",
         "upheld"}
-    agreements = set(Agreement.objects.values_list("status", flat=True))
+    agreements = set(Agreement.objects.filter(application__call__mechanism="grant").values_list("status", flat=True))
     assert agreements >= {"draft", "active", "closed"}
-    recent = Call.objects.filter(status="decided").order_by("-decision__decided_on").first()
+    recent = Call.objects.filter(mechanism="grant", status="decided").order_by("-decision__decided_on").first()
     if recent.applications.filter(agreement__start_on__gt=demo.today).exists():  # decided days ago
         assert "signed" in agreements
 
 
 def test_dates_follow_the_working_day_calendar(demo, db):
     cal = WorkingCalendar.load()
-    for call in Call.objects.exclude(status__in=["draft", "published", "open"]):
+    for call in Call.objects.filter(mechanism="grant").exclude(status__in=["draft", "published", "open"]):
         assert 20 <= rules.window_days(call.opens_on, call.closes_on) <= 30
         assert call.compliance_due_on == rules.compliance_deadline(call.closes_on, cal), call.code
-        for check in ComplianceCheck.objects.filter(application__call=call, outcome__gt=""):
+        for check in ComplianceCheck.objects.filter(application__call__mechanism="grant").filter(application__call=call, outcome__gt=""):
             assert call.closes_on < check.checked_at.astimezone(ALMATY).date() <= call.compliance_due_on
-    for call in Call.objects.filter(status__in=["evaluation", "decided"]):
-        for assignment in Assignment.objects.filter(application__call=call, round=1):
+    for call in Call.objects.filter(mechanism="grant", status__in=["evaluation", "decided"]):
+        for assignment in Assignment.objects.filter(application__call__mechanism="grant").filter(application__call=call, round=1):
             assert assignment.due_on == call.evaluation_due_on
             start = assignment.assigned_at.astimezone(ALMATY).date()
             assert assignment.due_on == rules.evaluation_deadline(start, cal) or assignment.status == "recused" \
                 or start > call.compliance_due_on
-    for decision in Decision.objects.select_related("call"):
+    for decision in Decision.objects.filter(call__mechanism="grant").select_related("call"):
         assert cal.is_working_day(decision.decided_on)
         assert decision.decided_on <= demo.today
-    for appeal in Appeal.objects.select_related("application__call__decision", "application__compliance"):
+    for appeal in Appeal.objects.filter(application__call__mechanism="grant").select_related("application__call__decision", "application__compliance"):
         if appeal.kind == "result":
             decided = appeal.application.call.decision.decided_on
         else:
@@ -322,7 +322,7 @@ def test_dates_follow_the_working_day_calendar(demo, db):
 
 def test_results_follow_the_rules_of_scoring_and_funding(demo, db):
     weights = {c.code: c.weight for c in mechanism("grant").criteria}
-    for application in Application.objects.filter(total_score__isnull=False):
+    for application in Application.objects.filter(call__mechanism="grant").filter(total_score__isnull=False):
         scores = defaultdict(dict)
         for score in Score.objects.filter(assignment__application=application, assignment__status="scored"):
             scores[score.assignment_id][score.criterion.code] = score.value
@@ -330,7 +330,7 @@ def test_results_follow_the_rules_of_scoring_and_funding(demo, db):
         assert len(scores) == 3
         assert application.total_score == rules.aggregate(scores, weights)
         assert application.disagreement == rules.disagreement(scores, 0, 10)
-    for call in Call.objects.filter(status="decided"):
+    for call in Call.objects.filter(mechanism="grant", status="decided"):
         for lot in call.lots.all():
             ranked = rules.rank(rules.Ranked(a.pk, a.lot_id, a.total_score, a.submitted_at, a.requested_amount)
                                 for a in lot.applications.filter(rank__isnull=False))
@@ -341,7 +341,7 @@ def test_results_follow_the_rules_of_scoring_and_funding(demo, db):
             assert funded == dict(lot.applications.filter(status="funded").values_list("pk", "awarded_amount"))
             for application in lot.applications.filter(status="funded"):
                 assert application.agreement.amount == application.awarded_amount
-    for agreement in Agreement.objects.all():
+    for agreement in Agreement.objects.filter(application__call__mechanism="grant").all():
         assert sum(agreement.tranches.values_list("amount", flat=True), Decimal(0)) == agreement.amount
         assert rules.tranches_problem([(t.due_on, t.amount) for t in agreement.tranches.all()], agreement.amount,
                                       agreement.start_on, agreement.end_on) is None
@@ -349,20 +349,20 @@ def test_results_follow_the_rules_of_scoring_and_funding(demo, db):
 
 def test_agreements_agree_with_their_dates(demo, db):
     today = demo.today
-    for agreement in Agreement.objects.all():
+    for agreement in Agreement.objects.filter(application__call__mechanism="grant").all():
         both = agreement.signed_by_ngo_at and agreement.signed_by_operator_at
         assert bool(both) == (agreement.status != "draft"), agreement.number
         if agreement.status in ("active", "completed", "terminated", "closed"):
             assert agreement.start_on <= today
         if agreement.status in ("completed", "closed") and not agreement.terminated_on:
-            assert MonitoringReport.objects.filter(due__agreement=agreement, due__kind="final",
+            assert MonitoringReport.objects.filter(due__agreement__application__call__mechanism="grant").filter(due__agreement=agreement, due__kind="final",
                                                    status="accepted").exists()
         assert (agreement.closed_on is not None) == (agreement.status == "closed")
         for tranche in agreement.tranches.exclude(paid_on=None):
             assert tranche.paid_on <= today and agreement.status != "draft"
             if agreement.terminated_on:
                 assert tranche.paid_on <= agreement.terminated_on
-        for report in MonitoringReport.objects.filter(due__agreement=agreement):
+        for report in MonitoringReport.objects.filter(due__agreement__application__call__mechanism="grant").filter(due__agreement=agreement):
             assert report.submitted_at.astimezone(ALMATY).date() <= today
             assert report.content_hash == content_hash(report.content)
     open_flags = Counter(RiskFlag.objects.filter(cleared_at=None).values_list("agreement_id", "code"))
@@ -371,7 +371,7 @@ def test_agreements_agree_with_their_dates(demo, db):
 
 def test_receipts_and_content_hashes_follow_the_services(demo, db):
     numbers = set()
-    for version in ApplicationVersion.objects.select_related("application__call"):
+    for version in ApplicationVersion.objects.filter(application__call__mechanism="grant").select_related("application__call"):
         application = version.application
         assert version.receipt_number == (f"GA-{application.call.opens_on.year}-{application.pk:06d}-"
                                           f"{version.number:02d}")
@@ -379,14 +379,14 @@ def test_receipts_and_content_hashes_follow_the_services(demo, db):
         assert version.content["organisation"] == application.organisation.bin
         numbers.add(version.receipt_number)
         assert application.latest_id is not None
-    assert len(numbers) == ApplicationVersion.objects.count()
-    for application in Application.objects.exclude(status="draft"):
+    assert len(numbers) == ApplicationVersion.objects.filter(application__call__mechanism="grant").count()
+    for application in Application.objects.filter(call__mechanism="grant").exclude(status="draft"):
         problems = rules.application_problems(application.draft, lot_budget=application.lot.budget)
         assert not problems, (application.pk, problems)
         assert application.direction_id == application.lot.direction_id
-    for application in Application.objects.filter(status__in=["admitted", "scored", "funded", "not_funded"]):
+    for application in Application.objects.filter(call__mechanism="grant").filter(status__in=["admitted", "scored", "funded", "not_funded"]):
         assert application.direction_id in set(application.organisation.directions.values_list("code", flat=True))
-    assert re.fullmatch(r"GR-\d{4}-\d{3}", Call.objects.first().code)
+    assert re.fullmatch(r"GR-\d{4}-\d{3}", Call.objects.filter(mechanism="grant").first().code)
 
 
 def test_experts_are_assigned_without_conflicts(demo, db):
@@ -395,9 +395,9 @@ def test_experts_are_assigned_without_conflicts(demo, db):
     declared = defaultdict(set)
     for expert_id, bin_ in ExpertRelation.objects.values_list("expert_id", "bin"):
         declared[expert_id].add(bin_)
-    for assignment in Assignment.objects.select_related("application__organisation"):
+    for assignment in Assignment.objects.filter(application__call__mechanism="grant").select_related("application__organisation"):
         assert assignment.application.organisation.bin not in declared[assignment.expert_id]
-    for application in Application.objects.filter(status__in=["scored", "funded", "not_funded"]):
+    for application in Application.objects.filter(call__mechanism="grant").filter(status__in=["scored", "funded", "not_funded"]):
         assert application.assignments.exclude(status="recused").count() == 3
 
 
