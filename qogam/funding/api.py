@@ -580,7 +580,7 @@ class CallDecide(_Private):
         call = _call(code)
         data = _parsed(s.CallDecideSerializer, request.data)
         decision = services.call_decide(actor=request.user, call=call, minutes=data["minutes"],
-                                        decided_on=data.get("decided_on"))
+                                        decided_on=data.get("decided_on"), selected=data.get("selected"))
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
 
 
@@ -758,3 +758,177 @@ class MonitoringReportReview(_Private):
         report = services.monitoring_report_review(actor=request.user, report=report, accept=data["accept"],
                                                    note=data.get("note", ""))
         return Response(self.get_serializer(report).data)
+
+
+# --- Issue 5: working group, topics, effect evaluation ------------------------------------------------------
+
+TAG_TOPICS = "Funding: state social order topics"
+TAG_WORKING_GROUP = "Funding: NGO award working group"
+
+
+@extend_schema(
+    tags=[TAG_WORKING_GROUP],
+    summary="Shortlist an award call",
+    description="The working group's first stage of an NGO award: the scored applications it sends to the expert "
+    "commission (by default funding.shortlist_per_award per award of each category, best scored first). The "
+    "others are not awarded.",
+    parameters=[_CODE],
+    request=s.ShortlistDecideSerializer,
+    responses={201: s.ShortlistSerializer, **_WRITE},
+)
+class ShortlistDecide(_Private):
+    serializer_class = s.ShortlistSerializer
+
+    def post(self, request, code):
+        call = _call(code)
+        data = _parsed(s.ShortlistDecideSerializer, request.data)
+        row = services.shortlist_decide(actor=request.user, call=call, minutes=data["minutes"],
+                                        shortlisted=data.get("shortlisted"), decided_on=data.get("decided_on"))
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
+def _topic(pk: int):
+    return selectors.public_topic(pk)
+
+
+@extend_schema_view(
+    get=extend_schema(tags=[TAG_TOPICS], summary="Topics", description="Proposed problems for the state social "
+                      "order, with their status, support and the lots they became. Proposers are never shown.",
+                      responses={200: s.TopicSerializer(many=True), 400: _INVALID}),
+    post=extend_schema(tags=[TAG_TOPICS], summary="Propose a topic", request=s.TopicProposeSerializer,
+                       description="Signed in. Open for public discussion for funding.topic_discussion_days days.",
+                       responses={201: s.TopicDetailSerializer, **_WRITE}),
+)
+class TopicListCreate(generics.GenericAPIView):
+    serializer_class = s.TopicSerializer
+    pagination_class = RegisterPagination
+    filter_backends = []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+
+    def get(self, request):
+        page = self.paginate_queryset(selectors.public_topics())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def post(self, request):
+        from qogam.registry.models import StateBody
+
+        data = _parsed(s.TopicProposeSerializer, request.data)
+        body = StateBody.objects.filter(pk=data["body"]).first()
+        organisation = None
+        if data.get("organisation") is not None:
+            organisation = Organisation.objects.filter(pk=data["organisation"]).first()
+            if organisation is None:
+                raise ValidationFailed(fields={"organisation": [_("Choose one of the organisations you represent.")]})
+        topic = services.topic_propose(actor=request.user, body=body, title=data["title"], problem=data["problem"],
+                                       direction=data["direction"], region=data.get("region") or None,
+                                       organisation=organisation)
+        return Response(s.TopicDetailSerializer(_topic(topic.pk)).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=[TAG_TOPICS], summary="A topic", parameters=[_ID],
+               responses={200: s.TopicDetailSerializer, 404: _NOT_FOUND})
+class TopicDetail(_Public):
+    serializer_class = s.TopicDetailSerializer
+
+    def get(self, request, pk):
+        return Response(self.get_serializer(_topic(pk)).data)
+
+
+@extend_schema(tags=[TAG_TOPICS], summary="Support a topic", parameters=[_ID], request=None,
+               description="Once per person, during the public discussion.",
+               responses={200: s.TopicDetailSerializer, **_WRITE})
+class TopicSupport(_Private):
+    serializer_class = s.TopicDetailSerializer
+
+    def post(self, request, pk):
+        services.topic_support(actor=request.user, topic=_topic(pk))
+        return Response(self.get_serializer(_topic(pk)).data)
+
+
+@extend_schema(tags=[TAG_TOPICS], summary="Comment on a topic", parameters=[_ID],
+               request=s.TopicCommentInputSerializer, responses={201: s.TopicDetailSerializer, **_WRITE})
+class TopicComment(_Private):
+    serializer_class = s.TopicDetailSerializer
+
+    def post(self, request, pk):
+        data = _parsed(s.TopicCommentInputSerializer, request.data)
+        services.topic_comment(actor=request.user, topic=_topic(pk), text=data["text"])
+        return Response(self.get_serializer(_topic(pk)).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=[TAG_TOPICS], summary="Answer a topic", parameters=[_ID], request=s.TopicDecideSerializer,
+               description="An official of the body the topic is addressed to, after its discussion.",
+               responses={200: s.TopicDetailSerializer, **_WRITE})
+class TopicDecide(_Private):
+    serializer_class = s.TopicDetailSerializer
+
+    def post(self, request, pk):
+        data = _parsed(s.TopicDecideSerializer, request.data)
+        services.topic_decide(actor=request.user, topic=_topic(pk), accept=data["accept"], reason=data["reason"])
+        return Response(self.get_serializer(_topic(pk)).data)
+
+
+@extend_schema(tags=[TAG_OPERATOR], summary="Start the evaluation of social effect", parameters=[_ID], request=None,
+               description="Public experts of the pool without a conflict of interest with the contractor are "
+               "assigned to a running or finished state social order contract.",
+               responses={201: s.EffectReviewSerializer(many=True), **_WRITE})
+class EffectStart(_Private):
+    serializer_class = s.EffectReviewSerializer
+
+    def post(self, request, pk):
+        agreement = selectors.agreement_for(request.user, pk)
+        reviews = services.effect_evaluation_start(actor=request.user, agreement=agreement)
+        return Response(self.get_serializer(reviews, many=True).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=[TAG_EXPERT], summary="My evaluations of social effect",
+               responses={200: s.EffectReviewSerializer(many=True), 403: _FORBIDDEN})
+class EffectReviewList(_Private):
+    serializer_class = s.EffectReviewSerializer
+
+    def get(self, request):
+        return Response(self.get_serializer(selectors.effect_reviews_for(request.user), many=True).data)
+
+
+def _review(request, pk):
+    return _found(selectors.effect_reviews_for(request.user).filter(pk=pk), _("No such evaluation."))
+
+
+@extend_schema(tags=[TAG_EXPERT], summary="Declare interests on an evaluation of social effect", parameters=[_ID],
+               request=s.DeclarationSerializer, responses={200: s.EffectReviewSerializer, **_WRITE})
+class EffectDeclare(_Private):
+    serializer_class = s.EffectReviewSerializer
+
+    def post(self, request, pk):
+        data = _parsed(s.DeclarationSerializer, request.data)
+        review = services.effect_declare(actor=request.user, review=_review(request, pk),
+                                         no_conflict=data["no_conflict"], text=data.get("text", ""))
+        return Response(self.get_serializer(review).data)
+
+
+@extend_schema(tags=[TAG_EXPERT], summary="Submit an evaluation of social effect", parameters=[_ID],
+               request=s.EffectScoresSerializer, responses={200: s.EffectReviewSerializer, **_WRITE})
+class EffectSubmit(_Private):
+    serializer_class = s.EffectReviewSerializer
+
+    def post(self, request, pk):
+        data = _parsed(s.EffectScoresSerializer, request.data)
+        scores = {code: {"value": str(v["value"]), "justification": v["justification"]}
+                  for code, v in data["scores"].items()}
+        review = services.effect_submit(actor=request.user, review=_review(request, pk), scores=scores)
+        return Response(self.get_serializer(review).data)
+
+
+@extend_schema(tags=[TAG_PUBLIC], summary="The public result of a contract's evaluation of social effect",
+               parameters=[OpenApiParameter("number", str, OpenApiParameter.PATH, description="Agreement number.")],
+               responses={200: s.EffectResultSerializer, 404: _NOT_FOUND})
+class EffectResult(_Public):
+    serializer_class = s.EffectResultSerializer
+
+    def get(self, request, number):
+        result = selectors.effect_results(selectors.funded_project(number))
+        if result is None:
+            raise NotFound(_("The evaluation of this contract's social effect is not complete."))
+        return Response(self.get_serializer(result).data)

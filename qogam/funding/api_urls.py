@@ -39,4 +39,16 @@ urlpatterns = [
     path("agreements/<int:pk>/terminate/", api.AgreementTerminate.as_view(), name="agreement-terminate"),
     path("agreements/<int:pk>/reports/", api.MonitoringReportSubmit.as_view(), name="monitoring-report-submit"),
     path("monitoring-reports/<int:pk>/review/", api.MonitoringReportReview.as_view(), name="monitoring-report-review"),
+    # Issue 5: NGO awards, topics of the state social order, the evaluation of social effect
+    path("calls/<str:code>/shortlist/", api.ShortlistDecide.as_view(), name="call-shortlist"),
+    path("topics/", api.TopicListCreate.as_view(), name="topic-list"),
+    path("topics/<int:pk>/", api.TopicDetail.as_view(), name="topic-detail"),
+    path("topics/<int:pk>/support/", api.TopicSupport.as_view(), name="topic-support"),
+    path("topics/<int:pk>/comments/", api.TopicComment.as_view(), name="topic-comments"),
+    path("topics/<int:pk>/decision/", api.TopicDecide.as_view(), name="topic-decision"),
+    path("agreements/<int:pk>/effect/", api.EffectStart.as_view(), name="agreement-effect"),
+    path("projects/<str:number>/effect/", api.EffectResult.as_view(), name="project-effect"),
+    path("effect-reviews/", api.EffectReviewList.as_view(), name="effect-review-list"),
+    path("effect-reviews/<int:pk>/declaration/", api.EffectDeclare.as_view(), name="effect-review-declaration"),
+    path("effect-reviews/<int:pk>/scores/", api.EffectSubmit.as_view(), name="effect-review-scores"),
 ]

@@ -120,12 +120,24 @@ class ProgrammeRefSerializer(serializers.Serializer):
 class LotSerializer(serializers.ModelSerializer):
     direction = serializers.SerializerMethodField()
     region = serializers.SerializerMethodField()
-    budget = serializers.IntegerField(help_text=_("Whole tenge."))
+    budget = serializers.IntegerField(help_text=_("Whole tenge: the lot's budget, or a tender's planned amount."))
+    unit_amount = serializers.IntegerField(allow_null=True, help_text=_("NGO awards: the amount of each award."))
+    topic = serializers.IntegerField(source="topic_id", allow_null=True, help_text=_(
+        "State social order: the id of the public topic the lot comes from."))
+    lowest_admissible_bid = serializers.SerializerMethodField()
 
     class Meta:
         model = m.Lot
-        fields = ["number", "title", "direction", "region", "budget", "rationale", "max_months"]
+        fields = ["number", "title", "direction", "region", "budget", "rationale", "max_months",
+                  "terms_of_reference", "topic", "unit_amount", "lowest_admissible_bid"]
         read_only_fields = fields
+
+    def get_lowest_admissible_bid(self, obj) -> int | None:
+        """A tender's dumping floor: bids under it are inadmissible (null without a floor)."""
+        from qogam.funding import rules
+
+        floor = obj.call.price_floor
+        return None if floor is None else int(rules.lowest_admissible_bid(obj.budget, floor))
 
     @extend_schema_field(CodeNameSerializer)
     def get_direction(self, obj):
@@ -191,7 +203,8 @@ class CallDetailSerializer(CallListSerializer):
 
     class Meta(CallListSerializer.Meta):
         fields = [*CallListSerializer.Meta.fields, "description", "accepting_applications", "scale_min", "scale_max",
-                  "compliance_due_on", "evaluation_due_on", "lots", "criteria", "required_documents", "results_url"]
+                  "price_floor", "compliance_due_on", "evaluation_due_on", "lots", "criteria", "required_documents",
+                  "results_url"]
         read_only_fields = fields
 
     def get_accepting_applications(self, obj) -> bool:
@@ -695,6 +708,122 @@ class ScoredAssignmentSerializer(AssignmentSerializer):
 class CallDecideSerializer(StrictSerializer):
     minutes = serializers.CharField(max_length=100000, help_text=_("The minutes of the committee's meeting."))
     decided_on = serializers.DateField(required=False, help_text=_("Date of the decision; today when left out."))
+    selected = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=500, help_text=_(
+        "NGO awards: the ids of the shortlisted applications the commission awards; by default the best scored "
+        "of each category, up to its number of awards."))
+
+
+class ShortlistDecideSerializer(StrictSerializer):
+    minutes = serializers.CharField(max_length=100000, help_text=_("The minutes of the working group's meeting."))
+    decided_on = serializers.DateField(required=False, help_text=_("Date of the shortlist; today when left out."))
+    shortlisted = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=500,
+                                        help_text=_("Ids of the scored applications on the shortlist; by default "
+                                                    "funding.shortlist_per_award per award of each category."))
+
+
+class ShortlistSerializer(serializers.ModelSerializer):
+    call = serializers.CharField(source="call.code", read_only=True)
+    shortlisted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.Shortlist
+        fields = ["call", "decided_on", "minutes", "shortlisted"]
+        read_only_fields = fields
+
+    def get_shortlisted(self, obj) -> list[int]:
+        return list(obj.call.applications.filter(status="shortlisted").order_by("pk").values_list("pk", flat=True))
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    body = serializers.SerializerMethodField()
+    direction = serializers.CharField(source="direction_id", read_only=True)
+    region = serializers.CharField(source="region_id", read_only=True, allow_null=True)
+    supports = serializers.IntegerField(source="support_count", read_only=True)
+    comments = serializers.IntegerField(source="comment_count", read_only=True)
+    lots = serializers.SerializerMethodField()
+    status = EnumField("TopicStatusEnum", m.TOPIC_STATUS, read_only=True)
+
+    class Meta:
+        model = m.Topic
+        fields = ["id", "title", "problem", "body", "direction", "region", "status", "discussion_until", "supports",
+                  "comments", "decision_reason", "decided_at", "lots"]
+        read_only_fields = fields
+
+    @extend_schema_field(CodeNameSerializer)
+    def get_body(self, obj):
+        return {"code": str(obj.body_id), "name": obj.body.name}
+
+    def get_lots(self, obj) -> list[str]:
+        """The lots made from the topic, as `<call number>/<lot number>`."""
+        return [f"{code}/{number}" for code, number in obj.lots.values_list("call__code", "number")]
+
+
+class TopicCommentSerializer(serializers.Serializer):
+    author = serializers.CharField(help_text=_("First name and the first letter of the surname only."))
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TopicDetailSerializer(TopicSerializer):
+    discussion = serializers.SerializerMethodField()
+
+    class Meta(TopicSerializer.Meta):
+        fields = [*TopicSerializer.Meta.fields, "discussion"]
+        read_only_fields = fields
+
+    @extend_schema_field(TopicCommentSerializer(many=True))
+    def get_discussion(self, obj):
+        from qogam.funding import selectors
+
+        return TopicCommentSerializer(selectors.topic_comments(obj), many=True).data
+
+
+class TopicProposeSerializer(StrictSerializer):
+    body = serializers.IntegerField(help_text=_("Id of the state body the topic is addressed to."))
+    title = serializers.CharField(max_length=300)
+    problem = serializers.CharField(max_length=20000)
+    direction = serializers.CharField(max_length=40)
+    region = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    organisation = serializers.IntegerField(required=False, help_text=_(
+        "Id of an organisation you represent, to propose on its behalf."))
+
+
+class TopicCommentInputSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=4000)
+
+
+class TopicDecideSerializer(StrictSerializer):
+    accept = serializers.BooleanField(help_text=_("true: accepted, to become a lot; false: rejected."))
+    reason = serializers.CharField(max_length=20000, help_text=_("The body's answer, published."))
+
+
+class EffectReviewSerializer(serializers.ModelSerializer):
+    agreement = serializers.CharField(source="agreement.number", read_only=True)
+    contractor = serializers.CharField(source="agreement.application.organisation.name", read_only=True)
+    status = EnumField("AssignmentStatusEnum", m.ASSIGNMENT_STATUS, read_only=True)
+
+    class Meta:
+        model = m.EffectReview
+        fields = ["id", "agreement", "contractor", "status", "due_on", "declared_at", "scores", "total", "scored_at"]
+        read_only_fields = fields
+
+
+class EffectScoresSerializer(StrictSerializer):
+    scores = serializers.DictField(child=ScoreInputSerializer(), help_text=_(
+        "For each of the five dimensions (way_of_life, culture, identity, environment, aspirations): a score "
+        "from 0 to 10 and its written justification."))
+
+
+class EffectDimensionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    mean = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+
+class EffectResultSerializer(serializers.Serializer):
+    experts = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=5, decimal_places=2)
+    dimensions = EffectDimensionSerializer(many=True)
 
 
 class CallDecisionSerializer(serializers.ModelSerializer):

@@ -2,8 +2,8 @@
 the transparency pages (a body's plans and winners, an organisation's wins under every mechanism, and where
 the money went by mechanism, year, region, direction and budget, with CSV and XLSX)."""
 
-import datetime as dt
 import csv as csv_module
+import datetime as dt
 import io
 
 import openpyxl
