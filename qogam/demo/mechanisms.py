@@ -360,6 +360,34 @@ def _reports(agreement, rep, manager, clock, days_add) -> None:
         services.monitoring_report_review(actor=manager, report=report, accept=True)
 
 
+def _compete(people, clock, manager, decider, call, lot, bids, *, months: int, dumping_below: int = 0):
+    """Bids `(organisation, price, score, region)`; those under `dumping_below` stay unsubmitted drafts. Then
+    the window closes, every bid is admitted, scored and decided. Returns (the winner, its representative)."""
+    add = WorkingCalendar.load().add_working_days
+    submitted = []
+    for org, price, value, region in bids:
+        rep = people.representative(org)
+        application = services.application_create(actor=rep, call=call, lot=lot, organisation=org, language="ru",
+                                                  title=lot.title[:80], data=_project(price, months, lot.direction_id,
+                                                                                      region))
+        _upload(rep, application)
+        if price < dumping_below:
+            continue
+        services.application_submit(actor=rep, application=application)
+        submitted.append((application, rep, value))
+    clock.set(call.closes_on + dt.timedelta(days=1))
+    services.call_close(actor=manager, call=call)
+    for application, _rep, _value in submitted:
+        services.compliance_decide(actor=manager, application=application, checklist={}, outcome="admitted")
+    clock.set(add(clock.today, 2))
+    services.evaluation_start(actor=manager, call=call)
+    for application, _rep, value in submitted:
+        _score(application, value)
+    clock.set(add(clock.today, 4))
+    services.call_decide(actor=decider, call=call, minutes="Комиссия хаттамасы / Протокол комиссии")
+    return next((a, r) for a, r, _v in submitted if Application.objects.get(pk=a.pk).status == S.FUNDED)
+
+
 def sso_lifecycle(ctx: DemoContext, people: People) -> dict:
     """A citizen's topic → a lot of the demo official's body → bids (one refused as dumping) → the commission
     → the winner → a contract with yearly stages → reports → completion → the effect evaluation."""
@@ -396,28 +424,11 @@ def sso_lifecycle(ctx: DemoContext, people: People) -> dict:
         services.call_publish(actor=official, call=call)
         lot = call.lots.get()
         orgs = eligible_organisations(direction, opens, 4, people.rng)
-        bids = []
-        for org, price in zip(orgs, (21_600_000, 22_800_000, 19_900_000, 18_000_000), strict=False):
-            rep = people.representative(org)
-            application = services.application_create(actor=rep, call=call, lot=lot, organisation=org, language="ru",
-                                                      title="Оңалту / Реабилитация",
-                                                      data=_project(price, 24, direction, region))
-            _upload(rep, application)
-            if price < 19_200_000:  # more than 20% below 24 m: refused before submission, stays a draft
-                continue
-            services.application_submit(actor=rep, application=application)
-            bids.append((application, rep))
-        clock.set(call.closes_on + dt.timedelta(days=1))
-        services.call_close(actor=official, call=call)
-        for application, _rep in bids:
-            services.compliance_decide(actor=official, application=application, checklist={}, outcome="admitted")
-        clock.set(add(clock.today, 3))
-        services.evaluation_start(actor=official, call=call)
-        for (application, _rep), value in zip(bids, (9, 8, 7), strict=False):
-            _score(application, value)
-        clock.set(add(clock.today, 5))
-        services.call_decide(actor=commission[0], call=call, minutes="Комиссия хаттамасы / Протокол комиссии")
-        winner, rep = next((a, r) for a, r in bids if Application.objects.get(pk=a.pk).status == S.FUNDED)
+        # The last bid is more than 20% below the planned 24 m: refused before submission, it stays a draft.
+        winner, rep = _compete(people, clock, official, commission[0], call, lot,
+                               [(org, price, value, region) for org, price, value in zip(
+                                   orgs, (21_600_000, 22_800_000, 19_900_000, 18_000_000), (9, 8, 7, 0), strict=False)],
+                               months=24, dumping_below=19_200_000)
         agreement = Agreement.objects.get(application=winner)
         services.agreement_sign(actor=official, agreement=agreement)
         services.agreement_sign(actor=rep, agreement=agreement)
@@ -526,27 +537,10 @@ def partnership_lifecycle(ctx: DemoContext, people: People) -> dict:
                    "terms_of_reference": "Үш жылдық жоспар / Трёхлетний план", "max_months": 36}])
         services.call_publish(actor=official, call=call)
         lot = call.lots.get()
-        bids = []
-        for org, amount in zip(eligible_organisations(direction, start, 3, people.rng), (118 * MN, 110 * MN, 96 * MN),
-                               strict=False):
-            rep = people.representative(org)
-            application = services.application_create(actor=rep, call=call, lot=lot, organisation=org, language="ru",
-                                                      title="Әріптестік / Партнёрство",
-                                                      data=_project(amount, 36, direction, org.region_id))
-            _upload(rep, application)
-            services.application_submit(actor=rep, application=application)
-            bids.append((application, rep))
-        clock.set(call.closes_on + dt.timedelta(days=1))
-        services.call_close(actor=official, call=call)
-        for application, _rep in bids:
-            services.compliance_decide(actor=official, application=application, checklist={}, outcome="admitted")
-        clock.set(add(clock.today, 2))
-        services.evaluation_start(actor=official, call=call)
-        for (application, _rep), value in zip(bids, (8, 9, 6), strict=False):
-            _score(application, value)
-        clock.set(add(clock.today, 4))
-        services.call_decide(actor=mark_otp_verified(committee[0]), call=call, minutes="Комиссия хаттамасы")
-        winner, rep = next((a, r) for a, r in bids if Application.objects.get(pk=a.pk).status == S.FUNDED)
+        orgs = eligible_organisations(direction, start, 3, people.rng)
+        winner, rep = _compete(people, clock, official, mark_otp_verified(committee[0]), call, lot,
+                               [(org, amount, value, org.region_id) for org, amount, value in zip(
+                                   orgs, (118 * MN, 110 * MN, 96 * MN), (8, 9, 6), strict=False)], months=36)
         agreement = Agreement.objects.get(application=winner)
         services.agreement_sign(actor=official, agreement=agreement)
         services.agreement_sign(actor=rep, agreement=agreement)
