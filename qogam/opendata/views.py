@@ -38,15 +38,28 @@ def index(request):
         "ocds_contracts": ocds.totals()[1],
         "ocds_version": ocds.SCHEMA_RELEASE,
         "ocid_prefix": config.get("opendata.ocid_prefix"),
+        "ocds_years": ocds.years(),
     })
 
 
 @require_safe
 def ocds_json(request):
-    """The state social order as an OCDS 1.1 release package (issue 5)."""
-    package = ocds.release_package(base_url=request.build_absolute_uri("/"))
+    """The state social order as an OCDS 1.1 release package (issue 5), one programme year a file
+    (`?year=`, the latest by default) so that a request stays small; `qogam export-ocds` writes every year."""
+    available = ocds.years()
+    raw = request.GET.get("year", "").strip()
+    if not available:
+        year = None
+    elif not raw:
+        year = available[0]
+    elif raw.isdigit() and int(raw) in available:
+        year = int(raw)
+    else:
+        raise Http404(_("There are no state social order data for that year. The years with data are listed on "
+                        "the open data page."))
+    package = ocds.release_package(base_url=request.build_absolute_uri("/"), year=year)
     response = HttpResponse(json.dumps(package, ensure_ascii=False, indent=2), content_type=JSON_CONTENT_TYPE)
-    response["Content-Disposition"] = 'inline; filename="qogam-ocds.json"'
+    response["Content-Disposition"] = f'inline; filename="qogam-ocds-{year or "empty"}.json"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

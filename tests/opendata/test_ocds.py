@@ -140,7 +140,10 @@ def test_the_command_and_the_public_url_publish_the_same_package(funding_clock, 
     served = json.loads(response.content)
     assert validate_ocds(served) == []
     assert [r["id"] for r in served["releases"]] == [r["id"] for r in written["releases"]]
-    assert client.get(reverse("opendata:index")).status_code == 200
+    assert client.get(reverse("opendata:ocds_json") + "?year=2026").json()["releases"] == served["releases"]
+    assert client.get(reverse("opendata:ocds_json") + "?year=1999").status_code == 404
+    index = client.get(reverse("opendata:index")).content.decode()
+    assert "?year=2026" in index
     with pytest.raises(CommandError):
         call_command("export-ocds", "--out", str(tmp_path / "ocds.txt"))
 
