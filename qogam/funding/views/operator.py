@@ -283,6 +283,8 @@ def _call_form_context(request, data, errors):
         "documents": _input_rows(data["documents"], {"code": "", "name": "", "mandatory": True}, errors=errors,
                                 name="documents"),
         "window": (config.get("funding.window_min_days"), config.get("funding.window_max_days")),
+        "floor": ({"share": f"{spec.default_price_floor:.2f}", "percent": rules.percent_below(spec.default_price_floor)}
+                  if spec is not None and spec.default_price_floor is not None else None),
     }
 
 
@@ -681,10 +683,19 @@ def _agreement_page(request, agreement, *, form: str = "", exc=None, data=None, 
         "can_close": rules.can_transition("agreement", agreement.status, G.CLOSED),
         "effect_evaluation": mechanism(agreement.application.call.mechanism).effect_evaluation,
         "effect_reviews": list(agreement.effect_reviews.order_by("pk")),
+        "effect_counts": _effect_counts(agreement),
         "effect_result": selectors.effect_results(agreement),
         "can_start_effect": (mechanism(agreement.application.call.mechanism).effect_evaluation
                              and agreement.status in services.EFFECT_STATUSES and not agreement.effect_reviews.exists()),
     }, status=status)
+
+
+def _effect_counts(agreement) -> list[tuple[str, int]]:
+    """The evaluation of social effect's progress: how many reviews are in each status (no scores)."""
+    from qogam.funding.models import EffectReview
+
+    found = dict(agreement.effect_reviews.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(label, found.get(value, 0)) for value, label in EffectReview._meta.get_field("status").choices]
 
 
 @operator_required

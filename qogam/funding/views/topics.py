@@ -50,7 +50,8 @@ def topic_list(request):
     })
 
 
-def _detail(request, topic, *, errors=None, data=None, status=200):
+def _detail(request, topic, *, form="", errors=None, data=None, status=200):
+    """The topic page; `form` names the form ("comment" or "decide") whose refusal `errors` holds."""
     return render(request, "funding/topics/detail.html", {
         "topic": topic, "comments": selectors.topic_comments(topic),
         "lots": list(topic.lots.select_related("call").order_by("call__code", "number")),
@@ -59,7 +60,7 @@ def _detail(request, topic, *, errors=None, data=None, status=200):
         "supported": request.user.is_authenticated and topic.supports.filter(user=request.user).exists(),
         "can_decide": (request.user.is_authenticated and topic.status == rules.TopicStatus.DISCUSSION
                        and can(request.user, "topic.decide", topic)),
-        "errors": errors or Errors(), "data": data or {},
+        "form": form, "errors": errors or Errors(), "data": data or {},
     }, status=status)
 
 
@@ -111,7 +112,7 @@ def topic_comment(request, pk):
     data = {"text": (request.POST.get("text") or "").strip()}
     _done, exc, status = attempt(services.topic_comment, actor=request.user, topic=topic, text=data["text"])
     if exc is not None:
-        return _detail(request, topic, errors=Errors(exc, shown=("text",)), data=data, status=status)
+        return _detail(request, topic, form="comment", errors=Errors(exc, shown=("text",)), data=data, status=status)
     messages.success(request, _("Your comment is published."))
     return redirect("funding:topic", pk=topic.pk)
 
@@ -129,7 +130,8 @@ def topic_decide(request, pk):
         if exc is None:
             messages.success(request, _("The answer is published with the topic."))
             return redirect("funding:topic", pk=topic.pk)
-    return _detail(request, topic, errors=Errors(exc, shown=("decision", "reason")), data=data, status=status)
+    return _detail(request, topic, form="decide", errors=Errors(exc, shown=("decision", "reason")), data=data,
+                   status=status)
 
 
 @login_required
