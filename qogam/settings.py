@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "qogam.registry",
     "qogam.reporting",
     "qogam.funding",
+    "qogam.recommendations",
+    "qogam.councils",
     "qogam.opendata",
     "qogam.web",
     "qogam.demo",
@@ -277,4 +279,21 @@ QOGAM_DEFAULTS = {
     "funding.effect_working_days": 15,
     # OCDS: the prefix of every contracting process id (register a real one with the OCDS helpdesk).
     "opendata.ocid_prefix": "ocds-qogam",
+    # Recommendation tracker (DOMAIN §5): the answer is due this many working days after sending;
+    # the addressee is reminded this many working days before the due date; a rejection or a partial
+    # acceptance gives reasons of at least this length.
+    "recommendations.answer_working_days": 15,
+    "recommendations.reminder_working_days": 3,
+    "recommendations.reason_min_chars": 20,
+    # Public councils (Law "On public councils", 2015, amended 2021): members by level [min, max];
+    # the civil-society share of the council and of the working group that selects its members; the
+    # quorum of a meeting; the working days to publish minutes; the term of a convocation in years.
+    "councils.size_limits": {"central": [9, 30], "quasi_public": [9, 30], "regional": [9, 25], "city": [7, 15],
+                             "district": [5, 15]},
+    "councils.civil_society_share": [2, 3],
+    "councils.working_group_civil_society_share": [2, 3],
+    "councils.working_group_min_members": 3,
+    "councils.quorum_share": [2, 3],
+    "councils.minutes_working_days": 5,
+    "councils.term_years": 3,
 }

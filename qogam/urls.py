@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/accounts/", include("qogam.accounts.api_urls")),
     path("api/reports/", include("qogam.reporting.api_urls")),
     path("api/funding/", include("qogam.funding.api_urls")),
+    path("api/", include("qogam.councils.api_urls")),
+    path("api/", include("qogam.recommendations.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -20,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("register/", include("qogam.registry.urls")),
     path("reports/", include("qogam.reporting.urls")),
     path("funding/", include("qogam.funding.urls")),
+    path("councils/", include("qogam.councils.urls")),
+    path("recommendations/", include("qogam.recommendations.urls")),
     path("open-data/", include("qogam.opendata.urls")),
     path("", include("qogam.web.urls")),
 )

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
@@ -29,6 +28,7 @@ from qogam.core.models import Direction, Region
 from qogam.core.personal import iin_hash
 from qogam.core.rules import identifier_problem
 from qogam.core.tasks import enqueue
+from qogam.core.uploads import IMAGE_TYPES, checked_upload
 from qogam.core.validators import bin_error_message
 from qogam.funding import mechanisms, rules
 from qogam.funding.mechanisms import mechanism
@@ -637,44 +637,6 @@ def application_update(*, actor, application: Application, expected_version, tit
                      after={"title": application.title, "requested_amount": application.requested_amount,
                             "version": application.version})
     return application
-
-
-# Uploaded documents: by content, never by the name or the browser's claim (issue 4; ARCHITECTURE).
-DOCUMENT_TYPES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    # DOCX and XLSX are ZIP containers.
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
-}
-EXTENSIONS = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-IMAGE_TYPES = ("image/png", "image/jpeg")
-
-
-def checked_upload(upload, *, field: str = "file", allowed=tuple(DOCUMENT_TYPES)) -> tuple[bytes, str, str]:
-    """(content, content type, safe file name) of an upload, or ValidationFailed on size or type."""
-    import os
-
-    limit = settings.QOGAM_MAX_UPLOAD_BYTES
-    if upload is None:
-        raise _invalid(field, _("Choose a file to upload."))
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise _invalid(field, _("The file is larger than %(mb)s MB. Upload a smaller file.")
-                       % {"mb": f"{limit / 1048576:.0f}"})
-    if not data:
-        raise _invalid(field, _("The file is empty."))
-    name = os.path.basename(getattr(upload, "name", "") or "file")
-    ext = os.path.splitext(name)[1].lower()
-    kind = EXTENSIONS.get(ext)
-    if kind not in allowed or not data.startswith(DOCUMENT_TYPES[kind]):
-        names = ", ".join(sorted({e.lstrip(".").upper() for e, t in EXTENSIONS.items() if t in allowed}))
-        raise _invalid(field, _("This file is not an accepted type. Upload one of: %(types)s.") % {"types": names})
-    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)[-100:] or f"file{ext}"
-    return data, kind, safe
 
 
 def document_upload(*, actor, application: Application, required_document=None, upload) -> ApplicationDocument:

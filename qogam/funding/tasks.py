@@ -116,6 +116,6 @@ NOTICES = {
 
 @task()
 def send_notice(kind: str, user_ids: list[int], params: dict) -> int:
-    from qogam.funding.notices import send
+    from qogam.core.notices import send
 
-    return send(kind, user_ids, params)
+    return send(NOTICES, kind, user_ids, params)
