@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from qogam.core.errors import ValidationFailed
 
-
 DOCUMENT_TYPES = {
     "application/pdf": (b"%PDF-",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),

@@ -14,8 +14,8 @@ from qogam.councils import services
 
 @daily.job("councils-minutes")
 def minutes_overdue(today: dt.date) -> str:
-    from qogam.councils.tasks import send_notice
     from qogam.core.tasks import enqueue
+    from qogam.councils.tasks import send_notice
 
     meetings = services.minutes_overdue(today=today)
     without = 0

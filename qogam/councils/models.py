@@ -122,9 +122,13 @@ class MembershipCall(models.Model):
         verbose_name = _("call for council members")
         verbose_name_plural = _("calls for council members")
 
+    def __str__(self):
+        return f"{self.convocation.council} — {self.announced_on}"
+
     @property
     def council(self):
         return self.convocation.council
+
 
 
 class WorkingGroupMember(models.Model):
@@ -138,9 +142,13 @@ class WorkingGroupMember(models.Model):
         verbose_name = _("working group member")
         verbose_name_plural = _("working group members")
 
+    def __str__(self):
+        return self.public_name
+
     @property
     def public_name(self) -> str:
         return rules.short_name(self.full_name)
+
 
 
 class MembershipApplication(models.Model):
@@ -166,6 +174,10 @@ class MembershipApplication(models.Model):
         constraints = [models.UniqueConstraint(fields=["call", "applicant"], name="council_application_once")]
         verbose_name = _("application to a public council")
         verbose_name_plural = _("applications to public councils")
+
+    def __str__(self):
+        return f"{self.call_id}: {rules.short_name(self.full_name)}"
+
 
 
 class Meeting(models.Model):
@@ -223,6 +235,10 @@ class Attendance(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")]
 
+    def __str__(self):
+        return f"{self.meeting_id}: {self.member_id}"
+
+
 
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
@@ -233,6 +249,10 @@ class Decision(models.Model):
         ordering = ["meeting_id", "number"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.meeting_id}.{self.number}"
+
 
 
 def _document_path(instance, filename):
@@ -255,6 +275,10 @@ class MeetingDocument(models.Model):
         ordering = ["meeting_id", "pk"]
         verbose_name = _("meeting document")
         verbose_name_plural = _("meeting documents")
+
+    def __str__(self):
+        return self.title
+
 
 
 class ForumEdition(models.Model):
@@ -296,6 +320,10 @@ class RegionalForum(models.Model):
         verbose_name = _("regional forum")
         verbose_name_plural = _("regional forums")
 
+    def __str__(self):
+        return f"{self.edition_id}: {self.region_id}"
+
+
 
 class ActionPlan(models.Model):
     edition = models.OneToOneField(ForumEdition, on_delete=models.CASCADE, related_name="action_plan")
@@ -307,6 +335,10 @@ class ActionPlan(models.Model):
     class Meta:
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
+
+    def __str__(self):
+        return self.title
+
 
 
 class Measure(models.Model):
@@ -328,3 +360,6 @@ class Measure(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="measure_number_unique")]
         verbose_name = _("action plan measure")
         verbose_name_plural = _("action plan measures")
+
+    def __str__(self):
+        return f"{self.plan_id}.{self.number}"

@@ -125,6 +125,10 @@ class Evidence(models.Model):
         verbose_name = _("evidence of implementation")
         verbose_name_plural = _("evidence of implementation")
 
+    def __str__(self):
+        return f"{self.recommendation_id}: {self.kind}"
+
+
 
 class Event(models.Model):
     """The public history of a recommendation: what happened when, with no names of people."""
@@ -147,3 +151,6 @@ class Event(models.Model):
         ordering = ["on", "pk"]
         verbose_name = _("recommendation event")
         verbose_name_plural = _("recommendation events")
+
+    def __str__(self):
+        return f"{self.recommendation_id}: {self.kind} {self.on}"
