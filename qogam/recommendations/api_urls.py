@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from qogam.recommendations import api
 
 app_name = "recommendations_api"
-
-urlpatterns: list = []
+urlpatterns = [
+    path("recommendations/", api.RecommendationList.as_view(), name="recommendation-list"),
+    path("recommendations/scoreboard/", api.Scoreboard.as_view(), name="scoreboard"),
+    path("recommendations/<str:number>/", api.RecommendationDetail.as_view(), name="recommendation-detail"),
+    path("recommendations/<str:number>/answer/", api.RecommendationAnswer.as_view(), name="recommendation-answer"),
+]

@@ -57,7 +57,7 @@ def _filtered(queryset: QuerySet, filters: Filters, today: dt.date) -> QuerySet:
 
 
 def public_recommendations(filters: Filters = Filters(), *, today: dt.date) -> QuerySet:
-    queryset = Recommendation.objects.only(*PUBLIC_FIELDS, "addressee__name_kk", "addressee__name_ru",
+    queryset = Recommendation.objects.only(*PUBLIC_FIELDS, "addressee__bin", "addressee__name_kk", "addressee__name_ru",
                                            "addressee__name_en", "addressee__level", "addressee__region")
     return _filtered(queryset.select_related("addressee"), filters, today).order_by("-sent_on", "-pk")
 
