@@ -1,5 +1,1 @@
-from django.urls import path  # noqa: F401
-
-app_name = "recommendations"
-
-urlpatterns: list = []
+from qogam.recommendations.views import app_name, urlpatterns  # noqa: F401
