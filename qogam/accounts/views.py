@@ -291,6 +291,15 @@ def _funding_links(user) -> list[tuple[str, str]]:
     return links
 
 
+def _council_links(user) -> list[tuple[str, str]]:
+    from qogam.recommendations.permissions import is_body_official
+
+    links = []
+    if is_body_official(user):
+        links.append((_("Recommendations addressed to my body"), reverse("recommendations:inbox")))
+    return links
+
+
 def _role_links(user) -> list[tuple[str, str]]:
     links = []
     if permissions.can_request_representation(user):
@@ -300,6 +309,7 @@ def _role_links(user) -> list[tuple[str, str]]:
     if user.is_staff and permissions.has_full_session(user):
         links.append((_("Administration"), reverse("admin:index")))
     links += _funding_links(user)
+    links += _council_links(user)
     links.append((_("Register of organisations"), reverse("registry:organisation_list")))
     links.append((_("Change password"), reverse("accounts:password_change")))
     links.append((_("Open API documentation"), reverse("api-docs")))

@@ -14,7 +14,7 @@ from types import ModuleType
 from django.db import transaction
 
 from qogam.core import audit
-from qogam.demo import funding, mechanisms, registry, reporting, statebodies, users
+from qogam.demo import councils, funding, mechanisms, registry, reporting, statebodies, users
 from qogam.demo.context import DemoContext
 
 GENERATORS: tuple[tuple[str, ModuleType], ...] = (
@@ -24,6 +24,7 @@ GENERATORS: tuple[tuple[str, ModuleType], ...] = (
     ("annual reports", reporting),
     ("state grants", funding),
     ("social order, awards and partnership", mechanisms),
+    ("public councils, the Civil Forum and recommendations", councils),
 )
 
 RUN_OBJECT_TYPE = "demo.run"
