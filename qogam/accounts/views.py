@@ -297,6 +297,7 @@ def _council_links(user) -> list[tuple[str, str]]:
     links = []
     if is_body_official(user):
         links.append((_("Recommendations addressed to my body"), reverse("recommendations:inbox")))
+    links.append((_("My public councils and applications to them"), reverse("councils:mine")))
     return links
 
 

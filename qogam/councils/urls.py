@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from qogam.councils.views import cabinet, forum, public
 
 app_name = "councils"
 
-urlpatterns: list = []
+urlpatterns = [*public.urlpatterns, *cabinet.urlpatterns, *forum.urlpatterns]
