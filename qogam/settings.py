@@ -285,6 +285,8 @@ QOGAM_DEFAULTS = {
     "recommendations.answer_working_days": 15,
     "recommendations.reminder_working_days": 3,
     "recommendations.reason_min_chars": 20,
+    # The scoreboard ranks bodies that received at least this many recommendations before the others.
+    "recommendations.rank_min_received": 3,
     # Public councils (Law "On public councils", 2015, amended 2021): members by level [min, max];
     # the civil-society share of the council and of the working group that selects its members; the
     # quorum of a meeting; the working days to publish minutes; the term of a convocation in years.

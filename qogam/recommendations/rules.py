@@ -237,22 +237,23 @@ def trend(facts: Iterable[Fact], today: dt.date, *, by: str = "year") -> list[tu
     return [(period, score(groups[period], today)) for period in sorted(groups)]
 
 
-def ranking_key(line: Score, name: str) -> tuple:
-    """Most responsive first: the share answered on time, then the share answered at all, then the
-    quicker median answer, then the name (so the order is stable)."""
+def ranking_key(line: Score, name: str, min_received: int = 0) -> tuple:
+    """Most responsive first: bodies that received at least `min_received` recommendations before the
+    others (one answer on time is not a record), then the share answered on time, then the share
+    answered at all, then the quicker median answer, then the name (so the order is stable)."""
     on_time = line.on_time_percent if line.on_time_percent is not None else Decimal(-1)
     answered = line.answered_percent if line.answered_percent is not None else Decimal(-1)
     days = line.median_working_days if line.median_working_days is not None else Decimal(10**6)
-    return (-on_time, -answered, days, name)
+    return (line.received < min_received, -on_time, -answered, days, name)
 
 
-def ranks(lines: Sequence[tuple[Score, str]]) -> list[int]:
+def ranks(lines: Sequence[tuple[Score, str]], min_received: int = 0) -> list[int]:
     """Competition ranks ("1, 2, 2, 4") of lines already in ranking order: equal on-time share, equal
-    answer share and equal median share a rank. Lines that received nothing rank last together."""
+    answer share and equal median share a rank."""
     result: list[int] = []
     previous = None
     for position, (line, name) in enumerate(lines, start=1):
-        key = ranking_key(line, name)[:3]
+        key = ranking_key(line, name, min_received)[:4]
         if previous is not None and key == previous[0]:
             result.append(previous[1])
         else:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from qogam.core import config
 from qogam.recommendations import rules
 from qogam.recommendations.models import Recommendation
 from qogam.registry.models import StateBody
@@ -120,13 +121,15 @@ def scoreboard(filters: Filters = Filters(), *, today: dt.date) -> list[BoardLin
         grouped.setdefault(addressee_id, []).append(_fact(row))
     bodies = StateBody.objects.select_related("region").in_bulk(list(grouped))
     lines = [BoardLine(bodies[pk], rules.score(items, today)) for pk, items in grouped.items()]
-    lines.sort(key=lambda line: rules.ranking_key(line.score, str(line.body)))
+    least = config.get("recommendations.rank_min_received")
+    lines.sort(key=lambda line: rules.ranking_key(line.score, str(line.body), least))
     for attribute, group_of in (("rank", lambda b: b.level), ("region_rank", lambda b: b.region_id)):
         groups: dict[object, list[BoardLine]] = {}
         for line in lines:
             groups.setdefault(group_of(line.body), []).append(line)
         for members in groups.values():
-            for line, rank in zip(members, rules.ranks([(m.score, str(m.body)) for m in members]), strict=True):
+            for line, rank in zip(members, rules.ranks([(m.score, str(m.body)) for m in members], least),
+                                  strict=True):
                 setattr(line, attribute, rank)
     return lines
 

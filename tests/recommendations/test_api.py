@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from qogam.core.calendar import WorkingCalendar
-from qogam.core.models import Region
+from qogam.core.models import Parameter, Region
 from qogam.recommendations import services
 from qogam.recommendations.models import Recommendation
 from qogam.registry.models import StateBody
@@ -75,6 +75,8 @@ def world(clock):
     C (central, no region): c0 sent in November 2024, unanswered, overdue; c1 accepted on its due date
       (15, on time).
     """
+    # These bodies receive one or two recommendations each: rank them all by their answers alone.
+    Parameter.objects.create(key="recommendations.rank_min_received", value=0)
     council, secretary, members = council_with_members()
     meeting = held_meeting(council, secretary, members)
     a = StateBodyFactory(level=StateBody.Level.DISTRICT, region=Region.objects.get(kato="350000000"))

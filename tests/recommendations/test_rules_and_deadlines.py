@@ -183,7 +183,12 @@ def test_scoreboard_figures_equal_the_hand_computed_ones():
     assert (sb.received, sb.answered_on_time, sb.on_time_percent, sb.median_working_days) == (2, 2, Decimal("100.0"),
                                                                                               Decimal("3.0"))
     assert (sc.received, sc.unanswered, sc.overdue, sc.on_time_percent) == (1, 1, 0, Decimal("0.0"))
-    assert (lines[b.pk].rank, lines[a.pk].rank, lines[c.pk].rank) == (1, 2, 1)  # c is alone at city level
+    # b received only 2 (fewer than recommendations.rank_min_received = 3): a, with 4, ranks first.
+    assert (lines[a.pk].rank, lines[b.pk].rank, lines[c.pk].rank) == (1, 2, 1)  # c is alone at city level
+    assert (lines[a.pk].region_rank, lines[b.pk].region_rank, lines[c.pk].region_rank) == (1, 2, 3)
+    Parameter.objects.create(key="recommendations.rank_min_received", value=0)
+    lines = {line.body.pk: line for line in selectors.scoreboard(today=today)}
+    assert (lines[b.pk].rank, lines[a.pk].rank) == (1, 2)
     assert (lines[b.pk].region_rank, lines[a.pk].region_rank, lines[c.pk].region_rank) == (1, 2, 3)
     trend = dict(rules.trend(selectors.facts(today=today), today, by="quarter"))
     assert trend["2025-Q1"].received == 4 and trend["2025-Q2"].received == 3
