@@ -35,19 +35,21 @@ LOGINS = (
     DemoLogin("demo-ngo", Role.NGO, None,
               "edit your organisation's register entry; a second request waits in the queue"),
     DemoLogin("demo-official", Role.OFFICIAL, f"dept:{ALMATY}:internal_policy",
-              "act for the internal-policy department of the Almaty akimat: its state social order tenders and "
-              "the topics proposed to it"),
+              "act for the internal-policy department of the Almaty akimat: its state social order tenders, "
+              "the topics proposed to it and the recommendations addressed to it"),
     DemoLogin("demo-operator", Role.OPERATOR, "operator",
               "staff of the grant operator, NJSC Center for Support of Civil Initiatives"),
     DemoLogin("demo-expert", Role.EXPERT, None, "an expert's cabinet; experts may also represent NGOs"),
     DemoLogin("demo-committee", Role.COMMITTEE, None,
               "decide the call the demo expert is scoring, answer the pending appeal"),
     DemoLogin("demo-secretary", Role.COUNCIL_SECRETARY, "mci",
-              "secretary of the public council at the Ministry of Culture and Information"),
+              "secretary of the public council at the Ministry of Culture and Information: its meetings, "
+              "minutes and recommendations"),
     DemoLogin("demo-analyst", Role.ANALYST, "mci.civil_society",
               "the authorised body: approve demo-ngo's pending request, add and edit organisations"),
     DemoLogin("demo-ministry", Role.OFFICIAL, "mci",
-              "a ministry official: its strategic partnership, its state social order and the topics sent to it"),
+              "a ministry official: its strategic partnership, its state social order, the topics sent to it "
+              "and the recommendations to answer"),
     DemoLogin("demo-working-group", Role.WORKING_GROUP, None,
               "an NGO award working group: score the open award call's applications, then shortlist them"),
     DemoLogin("demo-admin", Role.ADMIN, None, "everything, and the admin site at /admin/ (reference data, audit log)"),
