@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qogam.core import audit, config
+from qogam.core import audit, config, transitions
 from qogam.core.calendar import WorkingCalendar
 from qogam.core.calendar import today as almaty_today
 from qogam.core.errors import Conflict, PermissionDeniedError, ValidationFailed
@@ -68,16 +68,8 @@ def _fail_if(problems: Sequence[str], field: str = "__all__") -> None:
 
 
 def _move(machine: str, obj, new: str, *, actor, action: str, fields=(), after=None) -> None:
-    old = obj.status
-    if not rules.can_transition(machine, old, new):
-        raise Conflict(
-            _("This cannot be done now: the %(what)s is %(status)s.") % {
-                "what": obj._meta.verbose_name, "status": obj.get_status_display()},
-            code="invalid_transition",
-        )
-    obj.status = new
-    obj.save(update_fields=["status", *fields])
-    audit.record(action=action, obj=obj, actor=actor, before={"status": old}, after={"status": new, **(after or {})})
+    transitions.move(obj, new, allowed=lambda old, to: rules.can_transition(machine, old, to), actor=actor,
+                     action=action, fields=fields, after=after)
 
 
 def size_limits(level: str) -> list[int]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qogam.accounts.models import Representation, Role, User
-from qogam.core import audit, config
+from qogam.core import audit, config, transitions
 from qogam.core.calendar import ALMATY, WorkingCalendar
 from qogam.core.calendar import today as almaty_today
 from qogam.core.errors import Conflict, PermissionDeniedError, ValidationFailed
@@ -101,17 +101,8 @@ def _calendar() -> WorkingCalendar:
 def _move(machine: str, obj, new: str, *, actor, action: str, after: dict | None = None, fields=()) -> None:
     """Move `obj` along `machine` to `new` (refusing any transition not in `rules.TRANSITIONS`), save the
     status and `fields`, and audit the move."""
-    old = obj.status
-    if not rules.can_transition(machine, old, new):
-        raise Conflict(
-            _("This cannot be done now: the %(what)s is %(status)s.") % {
-                "what": obj._meta.verbose_name, "status": obj.get_status_display()},
-            code="invalid_transition",
-        )
-    obj.status = new
-    obj.save(update_fields=["status", *fields])
-    audit.record(action=action, obj=obj, before={"status": old}, after={"status": new, **(after or {})},
-                 actor=actor)
+    transitions.move(obj, new, allowed=lambda old, to: rules.can_transition(machine, old, to), actor=actor,
+                     action=action, fields=fields, after=after)
 
 
 def _claim(model, obj, expected_version) -> None:

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from qogam.accounts.models import Role, User
-from qogam.core import audit, config
+from qogam.core import audit, config, transitions
 from qogam.core.calendar import WorkingCalendar
 from qogam.core.calendar import today as almaty_today
 from qogam.core.errors import Conflict, PermissionDeniedError, ValidationFailed
@@ -52,19 +52,10 @@ def _params(recommendation: Recommendation) -> dict:
 
 
 def _move(recommendation: Recommendation, new: str, *, actor, action: str, fields=(), after=None) -> None:
-    old = recommendation.status
-    if not rules.can_transition(old, new):
-        raise Conflict(
-            _("This cannot be done now: the recommendation is %(status)s.") % {
-                "status": recommendation.get_status_display()},
-            code="invalid_transition",
-        )
-    recommendation.status = new
     recommendation.version = F("version") + 1
-    recommendation.save(update_fields=["status", "version", *fields])
+    transitions.move(recommendation, new, allowed=rules.can_transition, actor=actor, action=action,
+                     fields=["version", *fields], after=after)
     recommendation.refresh_from_db(fields=["version"])
-    audit.record(action=action, obj=recommendation, actor=actor, before={"status": old},
-                 after={"status": new, **(after or {})})
 
 
 def _locked(recommendation: Recommendation, expected_version: int | None) -> Recommendation:
