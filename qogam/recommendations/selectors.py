@@ -112,9 +112,8 @@ class BoardLine:
     region_rank: int | None = None  # among the bodies of its region
 
 
-def scoreboard(filters: Filters = Filters(), *, today: dt.date) -> list[BoardLine]:
-    """One line per addressee body that received a recommendation (matching `filters`), most
-    responsive first, ranked within its level and within its region."""
+def board(filters: Filters = Filters(), *, today: dt.date) -> tuple[list[BoardLine], list[rules.Fact]]:
+    """The scoreboard's lines (see `scoreboard`) and the facts they were counted from, read once."""
     grouped: dict[int, list[rules.Fact]] = {}
     for addressee_id, *row in _filtered(Recommendation.objects.all(), filters, today).values_list(
             "addressee_id", *FACT_FIELDS):
@@ -131,7 +130,13 @@ def scoreboard(filters: Filters = Filters(), *, today: dt.date) -> list[BoardLin
             for line, rank in zip(members, rules.ranks([(m.score, str(m.body)) for m in members], least),
                                   strict=True):
                 setattr(line, attribute, rank)
-    return lines
+    return lines, [fact for items in grouped.values() for fact in items]
+
+
+def scoreboard(filters: Filters = Filters(), *, today: dt.date) -> list[BoardLine]:
+    """One line per addressee body that received a recommendation (matching `filters`), most
+    responsive first, ranked within its level and within its region."""
+    return board(filters, today=today)[0]
 
 
 def body_summary(body: StateBody, filters: Filters = Filters(), *, today: dt.date, by: str = "year"):

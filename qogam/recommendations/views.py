@@ -241,10 +241,9 @@ def _board_charts(lines, trend, filters) -> dict:
 def scoreboard(request):
     today = almaty_today()
     filters = _filters(request, statuses=False)
-    lines = selectors.scoreboard(filters, today=today)
-    by = "quarter" if filters.year else "year"
-    trend = rules.trend(selectors.facts(filters, today=today), today, by=by)
-    total = rules.score(selectors.facts(filters, today=today), today)
+    lines, facts = selectors.board(filters, today=today)
+    trend = rules.trend(facts, today, by="quarter" if filters.year else "year")
+    total = rules.score(facts, today)
     return render(request, "recommendations/scoreboard.html", {
         "page": Paginator(lines, 100).get_page(request.GET.get("page")), "total": total, "trend": trend,
         "charts": _board_charts(lines, trend, filters), "filters": _filter_values(filters),
