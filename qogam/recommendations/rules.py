@@ -12,6 +12,8 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -111,9 +113,8 @@ def reminder_before_due(today: dt.date, due_on: dt.date, working_days_left: int,
 # --- The responsiveness scoreboard ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One recommendation as the scoreboard sees it."""
+class Fact(NamedTuple):
+    """One recommendation as the scoreboard sees it (a tuple: thousands are read per page)."""
 
     sent_on: dt.date
     due_on: dt.date
@@ -145,20 +146,20 @@ class Score:
     def pending(self) -> int:
         return self.unanswered - self.overdue
 
-    @property
+    @cached_property
     def on_time_percent(self) -> Decimal | None:
         return percent(self.answered_on_time, self.received)
 
-    @property
+    @cached_property
     def answered_percent(self) -> Decimal | None:
         return percent(self.answered, self.received)
 
-    @property
+    @cached_property
     def accepted_percent(self) -> Decimal | None:
         """Accepted in full or in part, of those answered."""
         return percent(self.accepted + self.partly_accepted, self.answered)
 
-    @property
+    @cached_property
     def implemented_percent(self) -> Decimal | None:
         return percent(self.implemented, self.accepted + self.partly_accepted)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 
 from qogam.core import config
 from qogam.recommendations import rules
@@ -146,7 +146,11 @@ def body_summary(body: StateBody, filters: Filters = Filters(), *, today: dt.dat
 
 
 def years() -> list[int]:
-    return sorted({d.year for d in Recommendation.objects.dates("sent_on", "year")}, reverse=True)
+    """The years in which recommendations were sent, newest first."""
+    span = Recommendation.objects.aggregate(first=Min("sent_on"), last=Max("sent_on"))
+    if span["first"] is None:
+        return []
+    return list(range(span["last"].year, span["first"].year - 1, -1))
 
 
 EXPORT_HEADER = (
