@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "qogam.funding",
     "qogam.recommendations",
     "qogam.councils",
+    "qogam.analytics",
     "qogam.opendata",
     "qogam.web",
     "qogam.demo",

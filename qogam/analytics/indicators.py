@@ -1,0 +1,156 @@
+"""The 11 contribution indicators (DOMAIN §7, issue 7) for a year and a region, computed synchronously
+from the register, the annual reports and the funding engine: never from precomputed results.
+
+- An NGO is an organisation whose legal form is an NGO form (`LegalForm.is_ngo`).
+- On the register in Y: registered on or before 31 December Y and not liquidated on or before it.
+- Active in Y: on the register in Y, and its standing report version for Y (the latest version not
+  returned for correction) shows employees, volunteers, services or expenses above 0, or it held a
+  state funding agreement in force in Y (the NGO Database's sign of activeness, issue 3).
+- Figures from reports are summed over the standing reports of the active NGOs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from qogam.analytics import rules
+
+REPORT_SUMS = (
+    "employees", "employees_women", "employees_with_disability", "employees_higher_education",
+    "employees_age_under_30", "employees_age_30_59", "employees_age_60_plus", "payroll_kzt", "volunteers",
+    "volunteer_hours", "services_volume_kzt", "expenses_kzt", "income_foreign_kzt", "income_charity_sponsorship_kzt",
+    "tax_cit_kzt", "tax_vat_kzt", "tax_social_kzt", "tax_iit_withheld_kzt", "tax_property_kzt", "tax_other_kzt",
+)
+
+
+def registered(year: int, region: str | None):
+    """(id, legal form code, registration year, leader gender) of every NGO on the register in `year`."""
+    from django.db.models import Q
+
+    from qogam.registry.models import Organisation
+
+    end = dt.date(year, 12, 31)
+    queryset = Organisation.objects.filter(legal_form__is_ngo=True, registered_on__lte=end).filter(
+        Q(liquidated_on__isnull=True) | Q(liquidated_on__gt=end))
+    if region:
+        queryset = queryset.filter(region_id=region)
+    return list(queryset.values_list("pk", "legal_form_id", "registered_on__year", "leader_gender"))
+
+
+def standing_versions(organisation_ids, year: int) -> dict[int, dict]:
+    """The standing report version of each organisation for `year`: its kind and report figures."""
+    from qogam.reporting.models import ReportReview, ReportVersion
+
+    versions = list(ReportVersion.objects.filter(report__year=year, report__organisation_id__in=organisation_ids)
+                    .values_list("pk", "report__organisation_id", "number", "kind", *REPORT_SUMS))
+    last_review: dict[int, tuple] = {}
+    for version_id, reviewed_at, pk, decision in ReportReview.objects.filter(
+            version_id__in=[v[0] for v in versions]).values_list("version_id", "reviewed_at", "pk", "decision"):
+        if version_id not in last_review or (reviewed_at, pk) > last_review[version_id][:2]:
+            last_review[version_id] = (reviewed_at, pk, decision)
+    standing: dict[int, tuple[int, dict]] = {}
+    for version_id, org_id, number, kind, *figures in versions:
+        if last_review.get(version_id, (None, None, ""))[2] == ReportReview.Decision.RETURNED:
+            continue
+        if org_id not in standing or number > standing[org_id][0]:
+            values = dict(zip(REPORT_SUMS, figures, strict=True)) if kind == ReportVersion.Kind.REPORT \
+                else dict.fromkeys(REPORT_SUMS, 0)
+            standing[org_id] = (number, values)
+    return {org_id: values for org_id, (_number, values) in standing.items()}
+
+
+def _directions(organisation_ids) -> dict[int, list[str]]:
+    from qogam.registry.models import Organisation
+
+    out: dict[int, list[str]] = defaultdict(list)
+    through = Organisation.directions.through
+    for org_id, code in through.objects.filter(organisation_id__in=organisation_ids).values_list(
+            "organisation_id", "direction_id"):
+        out[org_id].append(code)
+    return out
+
+
+def _int(value) -> int:
+    return int(value or 0)
+
+
+def services_total(year: int, region: str | None) -> int:
+    """`services_volume_kzt.total` of `indicators(year, region)`."""
+    return indicators(year, region, with_index=False)["services_volume_kzt"]["total"]
+
+
+def indicators(year: int, region: str | None = None, *, with_index: bool = True) -> dict:
+    from qogam.core.models import PriceIndex
+    from qogam.reporting.services import funding_agreements_active
+
+    ngos = registered(year, region)
+    ids = [row[0] for row in ngos]
+    directions = _directions(ids)
+    reports = standing_versions(ids, year)
+    agreements = {org for org, _year in funding_agreements_active({(org, year) for org in ids})}
+
+    registered_by_form = Counter(form for _pk, form, _y, _g in ngos)
+    registered_by_direction = Counter(code for pk in ids for code in directions.get(pk, ()))
+    active, signs = [], Counter()
+    for pk, form, registered_year, gender in ngos:
+        figures = reports.get(pk)
+        shown = {
+            "employees": bool(figures and figures["employees"] > 0),
+            "volunteers": bool(figures and figures["volunteers"] > 0),
+            "services": bool(figures and figures["services_volume_kzt"] > 0),
+            "expenses": bool(figures and figures["expenses_kzt"] > 0),
+            "funding_agreement": pk in agreements,
+        }
+        if any(shown.values()):
+            active.append((pk, form, registered_year, gender))
+            signs.update(key for key, value in shown.items() if value)
+
+    sums: Counter = Counter()
+    employees_by_form: Counter = Counter()
+    services_by_form: Counter = Counter()
+    for pk, form, _registered_year, _gender in active:
+        figures = reports.get(pk) or dict.fromkeys(REPORT_SUMS, 0)
+        for key in REPORT_SUMS:
+            sums[key] += _int(figures[key])
+        employees_by_form[form] += _int(figures["employees"])
+        services_by_form[form] += _int(figures["services_volume_kzt"])
+
+    index = None
+    if with_index:
+        price = PriceIndex.objects.filter(year=year).values_list("value", flat=True).first()
+        index = rules.physical_volume_index(sums["services_volume_kzt"], price, services_total(year - 1, region))
+    taxes = {name: sums[f"tax_{name}_kzt"] for name in ("cit", "vat", "social", "iit_withheld", "property", "other")}
+    return {
+        "year": year,
+        "region": region,
+        "registered_ngos": {"total": len(ngos), "by_legal_form": dict(sorted(registered_by_form.items())),
+                            "by_direction": dict(sorted(registered_by_direction.items()))},
+        "active_ngos": {
+            "total": len(active),
+            "by_legal_form": dict(sorted(Counter(form for _pk, form, _y, _g in active).items())),
+            "by_direction": dict(sorted(Counter(code for pk, *_rest in active for code in directions.get(pk, ())).items())),
+            "by_age": {band: n for band, n in ((band, sum(1 for _pk, _f, y, _g in active
+                                                           if rules.age_band(year - y) == band))
+                                               for band in rules.AGE_BANDS)},
+        },
+        "activity_signs": {key: signs[key] for key in ("employees", "volunteers", "services", "expenses",
+                                                       "funding_agreement")},
+        "employees": {
+            "total": sums["employees"], "women": sums["employees_women"],
+            "with_disability": sums["employees_with_disability"],
+            "higher_education": sums["employees_higher_education"],
+            "by_age": {"under_30": sums["employees_age_under_30"], "30_59": sums["employees_age_30_59"],
+                       "60_plus": sums["employees_age_60_plus"]},
+            "by_legal_form": dict(sorted(employees_by_form.items())),
+            "payroll_kzt": sums["payroll_kzt"],
+        },
+        "services_volume_kzt": {"total": sums["services_volume_kzt"], "by_legal_form": dict(sorted(services_by_form.items()))},
+        "physical_volume_index": index,
+        "charity_sponsorship_kzt": sums["income_charity_sponsorship_kzt"],
+        "foreign_funds_kzt": sums["income_foreign_kzt"],
+        "taxes_kzt": {**taxes, "total": sum(taxes.values())},
+        "volunteer_services": {"volunteers": sums["volunteers"], "hours": sums["volunteer_hours"]},
+        "women_led_ngos": {"registered": sum(1 for *_rest, g in ngos if g == "f"),
+                           "active": sum(1 for *_rest, g in active if g == "f")},
+    }
