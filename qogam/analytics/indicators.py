@@ -24,8 +24,8 @@ REPORT_SUMS = (
 )
 
 
-def registered(year: int, region: str | None):
-    """(id, legal form code, registration year, leader gender) of every NGO on the register in `year`."""
+def registered_queryset(year: int, region: str | None):
+    """Every NGO on the register in `year` (in `region`)."""
     from django.db.models import Q
 
     from qogam.registry.models import Organisation
@@ -35,18 +35,25 @@ def registered(year: int, region: str | None):
         Q(liquidated_on__isnull=True) | Q(liquidated_on__gt=end))
     if region:
         queryset = queryset.filter(region_id=region)
-    return list(queryset.values_list("pk", "legal_form_id", "registered_on__year", "leader_gender"))
+    return queryset
 
 
-def standing_versions(organisation_ids, year: int) -> dict[int, dict]:
-    """The standing report version of each organisation for `year`: its kind and report figures."""
+def registered(year: int, region: str | None):
+    """(id, legal form code, registration year, leader gender) of every NGO on the register in `year`."""
+    return list(registered_queryset(year, region).values_list("pk", "legal_form_id", "registered_on__year",
+                                                               "leader_gender"))
+
+
+def standing_versions(organisations, year: int) -> dict[int, dict]:
+    """The standing report version for `year` of each of `organisations` (a queryset): its kind and
+    report figures."""
     from qogam.reporting.models import ReportReview, ReportVersion
 
-    versions = list(ReportVersion.objects.filter(report__year=year, report__organisation_id__in=organisation_ids)
+    versions = list(ReportVersion.objects.filter(report__year=year, report__organisation__in=organisations.values("pk"))
                     .values_list("pk", "report__organisation_id", "number", "kind", *REPORT_SUMS))
     last_review: dict[int, tuple] = {}
     for version_id, reviewed_at, pk, decision in ReportReview.objects.filter(
-            version_id__in=[v[0] for v in versions]).values_list("version_id", "reviewed_at", "pk", "decision"):
+            version__report__year=year).values_list("version_id", "reviewed_at", "pk", "decision"):
         if version_id not in last_review or (reviewed_at, pk) > last_review[version_id][:2]:
             last_review[version_id] = (reviewed_at, pk, decision)
     standing: dict[int, tuple[int, dict]] = {}
@@ -60,12 +67,12 @@ def standing_versions(organisation_ids, year: int) -> dict[int, dict]:
     return {org_id: values for org_id, (_number, values) in standing.items()}
 
 
-def _directions(organisation_ids) -> dict[int, list[str]]:
+def _directions(organisations) -> dict[int, list[str]]:
     from qogam.registry.models import Organisation
 
     out: dict[int, list[str]] = defaultdict(list)
     through = Organisation.directions.through
-    for org_id, code in through.objects.filter(organisation_id__in=organisation_ids).values_list(
+    for org_id, code in through.objects.filter(organisation__in=organisations.values("pk")).values_list(
             "organisation_id", "direction_id"):
         out[org_id].append(code)
     return out
@@ -84,10 +91,11 @@ def indicators(year: int, region: str | None = None, *, with_index: bool = True)
     from qogam.core.models import PriceIndex
     from qogam.reporting.services import funding_agreements_active
 
-    ngos = registered(year, region)
+    queryset = registered_queryset(year, region)
+    ngos = list(queryset.values_list("pk", "legal_form_id", "registered_on__year", "leader_gender"))
     ids = [row[0] for row in ngos]
-    directions = _directions(ids)
-    reports = standing_versions(ids, year)
+    directions = _directions(queryset)
+    reports = standing_versions(queryset, year)
     agreements = {org for org, _year in funding_agreements_active({(org, year) for org in ids})}
 
     registered_by_form = Counter(form for _pk, form, _y, _g in ngos)
