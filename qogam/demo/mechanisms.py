@@ -33,7 +33,7 @@ from qogam.core import audit
 from qogam.core.calendar import WorkingCalendar
 from qogam.core.models import Direction
 from qogam.demo.context import DemoContext
-from qogam.demo.funding import _represent, _user, document_bytes, engine_clock
+from qogam.demo.funding import _agreement_signs, _represent, _user, document_bytes, engine_clock
 from qogam.demo.names import birth_date, make_iin
 from qogam.funding import rules, services
 from qogam.funding.mechanisms import mechanism
@@ -605,6 +605,8 @@ def generate(ctx: DemoContext) -> None:
         partnership_run = partnership_lifecycle(ctx, people)
         award_lifecycle(ctx, people, group, live=True)
         live_work(ctx, people)
+    with transaction.atomic():
+        _agreement_signs()  # the history's contracts and awards count toward the sign of activeness too
     ctx.count("social order contracts", Agreement.objects.filter(application__call__mechanism="social_order").count())
     ctx.count("NGO awards", Agreement.objects.filter(application__call__mechanism="award").count())
     ctx.count("strategic partnerships", Agreement.objects.filter(application__call__mechanism="partnership").count())

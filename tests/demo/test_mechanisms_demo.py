@@ -63,3 +63,17 @@ def test_live_work_waits_for_the_demo_logins(demo, db):
                                programme__funder_body=official.state_body).exists()
     group = demo.objects["users"]["demo-working-group"]
     assert Call.objects.filter(mechanism="award", status="evaluation", working_group=group).exists()
+
+
+def test_every_agreement_in_force_counts_toward_the_sign_of_activeness(demo, db):
+    from qogam.reporting.models import ActivitySign
+    from qogam.reporting.services import funding_agreements_active
+
+    keys = set()
+    for org_id, start, end, terminated in Agreement.objects.exclude(status="draft").values_list(
+            "application__organisation_id", "start_on", "end_on", "terminated_on"):
+        keys |= {(org_id, year) for year in range(start.year, (terminated or end).year + 1)}
+    held = funding_agreements_active(keys)
+    active = set(ActivitySign.objects.filter(active=True, funding_agreement=True).values_list("organisation_id",
+                                                                                             "year"))
+    assert held and held <= active
