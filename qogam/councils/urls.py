@@ -1,5 +1,6 @@
-from qogam.councils.views import cabinet, forum, public
+from qogam.councils.views import cabinet, forum, public, secretary, selection
 
 app_name = "councils"
 
-urlpatterns = [*public.urlpatterns, *cabinet.urlpatterns, *forum.urlpatterns]
+urlpatterns = [*public.urlpatterns, *cabinet.urlpatterns, *secretary.urlpatterns, *selection.urlpatterns,
+               *forum.urlpatterns]

@@ -17,6 +17,15 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
+def formset_data(prefix: str, rows: list[dict], *, blank: int = 1) -> dict:
+    """What a page posts for a table of people: the management form, the filled rows, blank rows."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows) + blank), f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "100"}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
 def test_public_pages_show_short_names_only():
     council, secretary, members = council_with_members()
     meeting = held_meeting(council, secretary, members)
@@ -67,15 +76,18 @@ def test_a_citizen_applies_and_the_working_group_rule_is_shown(monkeypatch):
     assert client.post(reverse("councils:call-apply", args=[call.pk]),
                        {"full_name": "Жұмабаев Арман", "motivation": motivation}).status_code == 302
     assert MembershipApplication.objects.filter(call=call, applicant=citizen).exists()
-    assert "Жұмабаев" in client.get(reverse("councils:mine")).content.decode() or \
-        council.name_en in client.get(reverse("councils:mine")).content.decode()
+    mine = client.get(reverse("councils:mine")).content.decode()
+    assert reverse("councils:call", args=[call.pk]) in mine and "submitted" in mine
+    own = client.get(reverse("councils:call", args=[call.pk])).content.decode()
+    assert "Your application" in own and "Submit the application" not in own
     public = Client().get(reverse("councils:call", args=[call.pk])).content.decode()
     assert motivation not in public and "Жұмабаев Арман" not in public
     sec = login_verified(Client(), secretary)
-    page = sec.post(reverse("councils:working-group", args=[call.pk]), {
-        "civil": "\n".join(f"Ахметов Ерлан{i}; ОФ" for i in range(2)),
-        "state": "\n".join(f"Серіков Бекзат{i}; акимат" for i in range(2))})
+    rows = [{"full_name": f"Ахметов Ерлан{i}", "constituency": "civil_society", "affiliation": "ОФ"} for i in range(2)]
+    rows += [{"full_name": f"Серіков Бекзат{i}", "constituency": "state", "affiliation": "акимат"} for i in range(2)]
+    page = sec.post(reverse("councils:working-group", args=[call.pk]), formset_data("members", rows))
     assert page.status_code == 400 and "2/3" in page.content.decode()
+    assert 'value="Серіков Бекзат1"' in page.content.decode()
     assert not call.working_group.exists()
 
 

@@ -9,10 +9,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 
 from qogam.core.errors import ValidationFailed
+from qogam.councils.models import Council
 from qogam.funding.forms import Errors, attempt
+from qogam.registry.models import StateBody
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,24 @@ def parse_int(value: str, field: str, problems: dict, *, required: bool = True) 
     return int(value)
 
 
-def people(text: str) -> list[tuple[str, str]]:
-    """Lines "Surname Name; organisation" as (full name, affiliation) pairs; blank lines skipped."""
-    out = []
-    for line in (text or "").splitlines():
-        name, _sep, affiliation = line.partition(";")
-        if name.strip():
-            out.append((" ".join(name.split()), affiliation.strip()))
-    return out
+def council_or_403(pk, check: Callable[[Council], bool], message) -> Council:
+    """The council, or the 404 page; the 403 page with `message` when `check(council)` is false."""
+    council = get_object_or_404(Council.objects.select_related("host_body"), pk=pk)
+    if not check(council):
+        raise PermissionDenied(message)
+    return council
+
+
+def refuse(problems: dict) -> None:
+    """Input a page could not parse, refused like a service's refusal (shown beside its fields)."""
+    if problems:
+        raise ValidationFailed(fields=problems)
+
+
+def body_choices() -> list[tuple[str, str]]:
+    """The register of state bodies as the choices of an addressee or a responsible body."""
+    return [(str(b.pk), f"{b.name} ({b.get_level_display()})")
+            for b in StateBody.objects.select_related("region").order_by("level", "name_ru", "pk")]
 
 
 def paragraphs(text: str) -> list[str]:

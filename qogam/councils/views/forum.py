@@ -16,8 +16,7 @@ from qogam.core.errors import ValidationFailed
 from qogam.core.models import Region
 from qogam.councils import permissions, selectors, services
 from qogam.councils.models import ForumEdition
-from qogam.councils.views.cabinet import _body_choices, _refuse
-from qogam.councils.views.common import Field, action_page, parse_date, parse_int
+from qogam.councils.views.common import Field, action_page, body_choices, parse_date, parse_int, refuse
 from qogam.recommendations.models import Recommendation
 from qogam.registry.models import StateBody
 
@@ -34,7 +33,7 @@ def forum(request, year):
         raise Http404(_("There is no Civil Forum of this year."))
     today = almaty_today()
     previous = selectors.previous_edition(edition)
-    plan = getattr(edition, "action_plan", None) if hasattr(edition, "action_plan") else None
+    plan = getattr(edition, "action_plan", None)
     return render(request, "councils/forum.html", {
         "edition": edition, "regional": list(edition.regional_forums.all()),
         "recommendations": list(selectors.forum_recommendations(edition)), "plan": plan,
@@ -73,7 +72,7 @@ def edition_create(request):
         held_from = parse_date(data["held_from"], "held_from", problems)
         held_to = parse_date(data["held_to"], "held_to", problems)
         participants = parse_int(data["participants"], "participants", problems, required=False)
-        _refuse(problems)
+        refuse(problems)
         return services.forum_edition_create, {
             "actor": request.user, "year": year, "title": data["title"], "organiser": data["organiser"],
             "city": data["city"], "held_from": held_from, "held_to": held_to, "participants": participants}
@@ -99,7 +98,7 @@ def regional_forum(request, year):
             problems["region"] = [_("Choose the region.")]
         held_on = parse_date(data["held_on"], "held_on", problems)
         participants = parse_int(data["participants"], "participants", problems, required=False)
-        _refuse(problems)
+        refuse(problems)
         return services.regional_forum_record, {
             "actor": request.user, "edition": edition, "region": region, "held_on": held_on,
             "issue_title": data["issue_title"], "issue_text": data["issue_text"], "participants": participants}
@@ -129,7 +128,7 @@ def forum_recommend(request, year):
         request, title=_("Add a recommendation of the forum"), back=_back(edition),
         intro=_("The recommendation is sent to the body and tracked: it must answer within the configured working "
                 "days, in public."),
-        fields=[Field("addressee", _("Addressed to"), "select", _body_choices()), Field("title", _("Short title")),
+        fields=[Field("addressee", _("Addressed to"), "select", body_choices()), Field("title", _("Short title")),
                 Field("text", _("Text of the recommendation"), "textarea")],
         submit=_("Send"),
         call=lambda data: (services.forum_recommend, {"actor": request.user, "edition": edition,
@@ -148,7 +147,7 @@ def plan_create(request, year):
         first = parse_int(data["first_year"], "first_year", problems)
         last = parse_int(data["last_year"], "last_year", problems)
         approved_on = parse_date(data["approved_on"], "approved_on", problems)
-        _refuse(problems)
+        refuse(problems)
         return services.action_plan_create, {"actor": request.user, "edition": edition, "title": data["title"],
                                              "first_year": first, "last_year": last, "approved_on": approved_on}
 
@@ -164,7 +163,7 @@ def plan_create(request, year):
 def measure_add(request, year):
     _manager(request)
     edition = _edition(year)
-    plan = getattr(edition, "action_plan", None) if hasattr(edition, "action_plan") else None
+    plan = getattr(edition, "action_plan", None)
     if plan is None:
         raise Http404(_("This forum has no action plan yet."))
     forum_recs = list(selectors.forum_recommendations(edition))
@@ -175,17 +174,17 @@ def measure_add(request, year):
         based_on = None
         if data["based_on"]:
             based_on = Recommendation.objects.filter(pk=parse_int(data["based_on"], "based_on", problems) or 0).first()
-        _refuse(problems)
+        refuse(problems)
         return services.measure_add, {"actor": request.user, "plan": plan, "text": data["text"],
-                                      "responsible": _addressee(data["responsible"]) if data["responsible"]
-                                      else _addressee(""), "due_on": due_on, "based_on": based_on}
+                                      "responsible": _addressee(data["responsible"]), "due_on": due_on,
+                                      "based_on": based_on}
 
     return action_page(
         request, title=_("Add a measure of the action plan"), back=_back(edition),
         intro=_("The measure is tracked like a recommendation: the responsible body reports on it by the deadline, "
                 "in public, and the next forum sees the result."),
         fields=[Field("text", _("Measure"), "textarea"),
-                Field("responsible", _("Responsible body"), "select", _body_choices()),
+                Field("responsible", _("Responsible body"), "select", body_choices()),
                 Field("due_on", _("Deadline"), "date"),
                 Field("based_on", _("Based on the forum's recommendation"), "select",
                       [(str(r.pk), f"{r.number} {r.title}") for r in forum_recs], required=False)],
