@@ -10,6 +10,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 
+def notify(task, kind: str, users, /, **params) -> None:
+    """Queue `task(kind, user ids, params)` for the active `users` with an e-mail address, with the
+    current transaction (`core.tasks.enqueue`); nothing is queued when no one can be told."""
+    from qogam.core.tasks import enqueue
+
+    ids = sorted({u.pk for u in users if u is not None and u.email and u.is_active})
+    if ids:
+        enqueue(task, kind, ids, {k: str(v) for k, v in params.items()})
+
+
 def send(notices: dict[str, tuple[str, str]], kind: str, user_ids: list[int], params: dict) -> int:
     from qogam.accounts.models import User
 

@@ -65,6 +65,10 @@ class Activity:
     def answered_percent(self):
         return rec_rules.percent(self.answered, self.recommendations)
 
+    def add(self, other: Activity) -> None:
+        for name in Activity.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def activity(council_ids: list[int], *, year: int | None = None, today: dt.date) -> dict[int, Activity]:
     """Per council: meetings held (by kind), minutes published late, recommendations made and how many
@@ -115,8 +119,10 @@ class CoordinationGroup:
     totals: Activity = field(default_factory=Activity)
 
 
-def coordination(filters: Filters = Filters(), *, today: dt.date, by: str = "level") -> list[CoordinationGroup]:
-    """All councils grouped by level (or by region), with their summed activity."""
+def coordination(filters: Filters = Filters(), *, today: dt.date,
+                 by: str = "level") -> tuple[list[CoordinationGroup], dict[int, Activity]]:
+    """All councils grouped by level (or by region), with their summed activity; and the activity of each
+    council, by id."""
     rows = list(councils(filters).values_list("pk", "level", "region_id", "region__name_kk", "region__name_ru",
                                               "region__name_en"))
     lines = activity([r[0] for r in rows], year=filters.year, today=today)
@@ -135,10 +141,9 @@ def coordination(filters: Filters = Filters(), *, today: dt.date, by: str = "lev
         group.councils += 1
         line = lines.get(pk)
         if line:
-            for name in Activity.__dataclass_fields__:
-                setattr(group.totals, name, getattr(group.totals, name) + getattr(line, name))
+            group.totals.add(line)
     order = list(labels) if by == "level" else sorted(groups, key=lambda k: (k == "", groups[k].label))
-    return [groups[k] for k in order if k in groups]
+    return [groups[k] for k in order if k in groups], lines
 
 
 def council_detail(pk: int) -> Council | None:

@@ -27,7 +27,6 @@ from qogam.core.errors import Conflict, PermissionDeniedError, ValidationFailed
 from qogam.core.models import Direction, Region
 from qogam.core.personal import iin_hash
 from qogam.core.rules import identifier_problem
-from qogam.core.tasks import enqueue
 from qogam.core.uploads import IMAGE_TYPES, checked_upload
 from qogam.core.validators import bin_error_message
 from qogam.funding import mechanisms, rules
@@ -115,12 +114,11 @@ def _claim(model, obj, expected_version) -> None:
     obj.version = expected_version + 1
 
 
-def _notify(notice: str, users, **params) -> None:
+def _notify(notice: str, users, /, **params) -> None:
+    from qogam.core.notices import notify
     from qogam.funding.tasks import send_notice
 
-    ids = sorted({u.pk for u in users if u is not None and u.email and u.is_active})
-    if ids:
-        enqueue(send_notice, notice, ids, {k: str(v) for k, v in params.items()})
+    notify(send_notice, notice, users, **params)
 
 
 def operators() -> list[User]:

@@ -21,7 +21,6 @@ from qogam.core import audit, config, transitions
 from qogam.core.calendar import WorkingCalendar
 from qogam.core.calendar import today as almaty_today
 from qogam.core.errors import Conflict, PermissionDeniedError, ValidationFailed
-from qogam.core.tasks import enqueue
 from qogam.core.uploads import IMAGE_TYPES, checked_upload
 from qogam.recommendations import permissions, rules
 from qogam.recommendations.models import Event, Evidence, Recommendation
@@ -38,12 +37,11 @@ def officials_of(body_id: int) -> list[User]:
     return list(User.objects.filter(role=Role.OFFICIAL, state_body_id=body_id, is_active=True).order_by("pk"))
 
 
-def _notify(kind: str, users, **params) -> None:
+def _notify(kind: str, users, /, **params) -> None:
+    from qogam.core.notices import notify
     from qogam.recommendations.tasks import send_notice
 
-    ids = sorted({u.pk for u in users if u is not None and u.email and u.is_active})
-    if ids:
-        enqueue(send_notice, kind, ids, {k: str(v) for k, v in params.items()})
+    notify(send_notice, kind, users, **params)
 
 
 def _params(recommendation: Recommendation) -> dict:
@@ -251,7 +249,9 @@ def remind(*, today: dt.date, calendar: WorkingCalendar | None = None) -> tuple[
     for kind, queryset, field in (("reminder", due_soon, "reminded_before_on"),
                                   ("overdue", late, "reminded_after_on")):
         for recommendation in queryset:
-            users = officials.setdefault(recommendation.addressee_id, officials_of(recommendation.addressee_id))
+            if recommendation.addressee_id not in officials:
+                officials[recommendation.addressee_id] = officials_of(recommendation.addressee_id)
+            users = officials[recommendation.addressee_id]
             if not users:
                 unreachable.add(str(recommendation.addressee))
             Recommendation.objects.filter(pk=recommendation.pk).update(**{field: today})

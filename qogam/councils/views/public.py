@@ -39,12 +39,10 @@ def council_list(request):
         year=_int(get.get("year")), q=(get.get("q") or "").strip()[:200])
     by = "region" if get.get("by") == "region" else "level"
     page = Paginator(selectors.councils(filters), 50).get_page(get.get("page"))
-    activity = selectors.activity([c.pk for c in page], year=filters.year, today=today)
-    groups = selectors.coordination(filters, today=today, by=by)
+    groups, activity = selectors.coordination(filters, today=today, by=by)
     totals = selectors.Activity()
     for group in groups:
-        for name in selectors.Activity.__dataclass_fields__:
-            setattr(totals, name, getattr(totals, name) + getattr(group.totals, name))
+        totals.add(group.totals)
     return render(request, "councils/list.html", {
         "groups": groups, "by": by, "totals": totals, "count": sum(g.councils for g in groups),
         "page": page, "rows": [(c, activity.get(c.pk, selectors.Activity())) for c in page],
