@@ -299,4 +299,6 @@ QOGAM_DEFAULTS = {
     "councils.quorum_share": [2, 3],
     "councils.minutes_working_days": 5,
     "councils.term_years": 3,
+    # A dashboard job (recomputation, PDF report) queued or running longer than this is taken as lost.
+    "analytics.job_stale_minutes": 60,
 }

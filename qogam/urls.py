@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/funding/", include("qogam.funding.api_urls")),
     path("api/", include("qogam.councils.api_urls")),
     path("api/", include("qogam.recommendations.api_urls")),
+    path("api/", include("qogam.analytics.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -24,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("funding/", include("qogam.funding.urls")),
     path("councils/", include("qogam.councils.urls")),
     path("recommendations/", include("qogam.recommendations.urls")),
+    path("analytics/", include("qogam.analytics.urls")),
     path("open-data/", include("qogam.opendata.urls")),
     path("", include("qogam.web.urls")),
 )

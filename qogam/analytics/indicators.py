@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from qogam.analytics import rules
 
@@ -82,26 +83,66 @@ def _int(value) -> int:
     return int(value or 0)
 
 
+@dataclass
+class YearData:
+    """What the indicators of a year are counted from, read once: every NGO on the register in the
+    year (id, legal form, registration year, leader's gender, region), its charter directions, its
+    standing report's figures and whether it held a funding agreement in force."""
+
+    year: int
+    ngos: list[tuple]
+    directions: dict[int, list[str]]
+    reports: dict[int, dict]
+    agreements: set[int]
+
+    def within(self, region: str | None) -> list[tuple]:
+        return self.ngos if not region else [row for row in self.ngos if row[4] == region]
+
+    def reports_within(self, region: str | None) -> int:
+        """How many NGOs on the register in `region` have a standing report (or exemption) for the year."""
+        return sum(1 for row in self.within(region) if row[0] in self.reports)
+
+
+def year_data(year: int, region: str | None = None) -> YearData:
+    from qogam.reporting.services import funding_agreements_active
+
+    queryset = registered_queryset(year, region)
+    ngos = list(queryset.values_list("pk", "legal_form_id", "registered_on__year", "leader_gender", "region_id"))
+    agreements = {org for org, _year in funding_agreements_active({(row[0], year) for row in ngos})}
+    return YearData(year, ngos, _directions(queryset), standing_versions(queryset, year), agreements)
+
+
 def services_total(year: int, region: str | None) -> int:
     """`services_volume_kzt.total` of `indicators(year, region)`."""
     return indicators(year, region, with_index=False)["services_volume_kzt"]["total"]
 
 
-def indicators(year: int, region: str | None = None, *, with_index: bool = True) -> dict:
+def price_index(year: int):
     from qogam.core.models import PriceIndex
-    from qogam.reporting.services import funding_agreements_active
 
-    queryset = registered_queryset(year, region)
-    ngos = list(queryset.values_list("pk", "legal_form_id", "registered_on__year", "leader_gender"))
-    ids = [row[0] for row in ngos]
-    directions = _directions(queryset)
-    reports = standing_versions(queryset, year)
-    agreements = {org for org, _year in funding_agreements_active({(org, year) for org in ids})}
+    return PriceIndex.objects.filter(year=year).values_list("value", flat=True).first()
 
-    registered_by_form = Counter(form for _pk, form, _y, _g in ngos)
-    registered_by_direction = Counter(code for pk in ids for code in directions.get(pk, ()))
+
+def indicators(year: int, region: str | None = None, *, with_index: bool = True) -> dict:
+    """The JSON object of `qogam indicators --year Y [--region KATO]`."""
+    data = year_data(year, region)
+    result = figures(data, region)
+    if with_index:
+        result["physical_volume_index"] = rules.physical_volume_index(
+            result["services_volume_kzt"]["total"], price_index(year), services_total(year - 1, region))
+    return result
+
+
+def figures(data: YearData, region: str | None) -> dict:
+    """The indicators of `data`'s year within `region` (all of Kazakhstan for None), without the
+    physical volume index (it needs the previous year: `physical_volume_index` is None here)."""
+    year, directions, reports, agreements = data.year, data.directions, data.reports, data.agreements
+    ngos = data.within(region)
+    registered_by_form = Counter(row[1] for row in ngos)
+    registered_by_direction = Counter(code for row in ngos for code in directions.get(row[0], ()))
     active, signs = [], Counter()
-    for pk, form, registered_year, gender in ngos:
+    for row in ngos:
+        pk = row[0]
         figures = reports.get(pk)
         shown = {
             "employees": bool(figures and figures["employees"] > 0),
@@ -111,23 +152,24 @@ def indicators(year: int, region: str | None = None, *, with_index: bool = True)
             "funding_agreement": pk in agreements,
         }
         if any(shown.values()):
-            active.append((pk, form, registered_year, gender))
+            active.append(row)
             signs.update(key for key, value in shown.items() if value)
 
     sums: Counter = Counter()
     employees_by_form: Counter = Counter()
     services_by_form: Counter = Counter()
-    for pk, form, _registered_year, _gender in active:
-        figures = reports.get(pk) or dict.fromkeys(REPORT_SUMS, 0)
+    for pk, form, *_rest in active:
+        figures = reports.get(pk)
+        if figures is None:
+            continue
         for key in REPORT_SUMS:
             sums[key] += _int(figures[key])
         employees_by_form[form] += _int(figures["employees"])
         services_by_form[form] += _int(figures["services_volume_kzt"])
+    for form in {row[1] for row in active}:
+        employees_by_form[form] += 0
+        services_by_form[form] += 0
 
-    index = None
-    if with_index:
-        price = PriceIndex.objects.filter(year=year).values_list("value", flat=True).first()
-        index = rules.physical_volume_index(sums["services_volume_kzt"], price, services_total(year - 1, region))
     taxes = {name: sums[f"tax_{name}_kzt"] for name in ("cit", "vat", "social", "iit_withheld", "property", "other")}
     return {
         "year": year,
@@ -136,10 +178,9 @@ def indicators(year: int, region: str | None = None, *, with_index: bool = True)
                             "by_direction": dict(sorted(registered_by_direction.items()))},
         "active_ngos": {
             "total": len(active),
-            "by_legal_form": dict(sorted(Counter(form for _pk, form, _y, _g in active).items())),
-            "by_direction": dict(sorted(Counter(code for pk, *_rest in active for code in directions.get(pk, ())).items())),
-            "by_age": {band: n for band, n in ((band, sum(1 for _pk, _f, y, _g in active
-                                                           if rules.age_band(year - y) == band))
+            "by_legal_form": dict(sorted(Counter(row[1] for row in active).items())),
+            "by_direction": dict(sorted(Counter(code for row in active for code in directions.get(row[0], ())).items())),
+            "by_age": {band: n for band, n in ((band, sum(1 for row in active if rules.age_band(year - row[2]) == band))
                                                for band in rules.AGE_BANDS)},
         },
         "activity_signs": {key: signs[key] for key in ("employees", "volunteers", "services", "expenses",
@@ -154,11 +195,11 @@ def indicators(year: int, region: str | None = None, *, with_index: bool = True)
             "payroll_kzt": sums["payroll_kzt"],
         },
         "services_volume_kzt": {"total": sums["services_volume_kzt"], "by_legal_form": dict(sorted(services_by_form.items()))},
-        "physical_volume_index": index,
+        "physical_volume_index": None,
         "charity_sponsorship_kzt": sums["income_charity_sponsorship_kzt"],
         "foreign_funds_kzt": sums["income_foreign_kzt"],
         "taxes_kzt": {**taxes, "total": sum(taxes.values())},
         "volunteer_services": {"volunteers": sums["volunteers"], "hours": sums["volunteer_hours"]},
-        "women_led_ngos": {"registered": sum(1 for *_rest, g in ngos if g == "f"),
-                           "active": sum(1 for *_rest, g in active if g == "f")},
+        "women_led_ngos": {"registered": sum(1 for row in ngos if row[3] == "f"),
+                           "active": sum(1 for row in active if row[3] == "f")},
     }

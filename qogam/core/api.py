@@ -1,5 +1,7 @@
 """Shared API plumbing: pagination and the one JSON error shape {code, message, fields}."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -10,7 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from qogam.core.errors import QogamError
+from qogam.core.errors import QogamError, ValidationFailed
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -23,6 +25,56 @@ class ErrorSerializer(serializers.Serializer):
         help_text=gettext_lazy("Messages per input field, when the error concerns fields."),
     )
 
+
+def error_paths(errors, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors keyed by dotted path (`budget_lines.0.amount`), the way the services key theirs."""
+    out: dict[str, list[str]] = {}
+
+    def add(key, messages):
+        out.setdefault(key or "non_field_errors", []).extend(messages)
+
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            name = prefix if key == "non_field_errors" and prefix else f"{prefix}.{key}" if prefix else str(key)
+            for path, messages in error_paths(value, name).items():
+                add(path, messages)
+    elif isinstance(errors, list) and any(isinstance(e, dict | list) for e in errors):
+        for i, item in enumerate(errors):
+            for path, messages in error_paths(item, f"{prefix}.{i}" if prefix else str(i)).items():
+                add(path, messages)
+    elif isinstance(errors, list):
+        add(prefix, [str(e) for e in errors])
+    else:
+        add(prefix, [str(errors)])
+    return out
+
+
+def parsed(serializer_class, data) -> dict:
+    """The request body read by `serializer_class`, or ValidationFailed naming each field by its path."""
+    if not hasattr(data, "keys"):
+        raise ValidationFailed(fields={"non_field_errors": [_("Send a JSON object.")]})
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        raise ValidationFailed(fields=error_paths(serializer.errors))
+    return dict(serializer.validated_data)
+
+class StrictSerializer(serializers.Serializer):
+    """An input that names the keys it does not know instead of ignoring them silently."""
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, Mapping):
+            unknown = {key: [_("Unknown field. The fields accepted are listed in the API schema.")]
+                       for key in data if key not in self.fields}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
 
 
 class Pagination(PageNumberPagination):

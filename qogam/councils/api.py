@@ -11,12 +11,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from qogam.core.api import ErrorSerializer
+from qogam.core.api import ErrorSerializer, parsed
 from qogam.core.errors import NotFound
 from qogam.councils import rules, selectors
 from qogam.councils import serializers as s
 from qogam.councils.models import Convocation, Council, ForumEdition
-from qogam.funding.api import _parsed
 from qogam.recommendations import selectors as rec_selectors
 from qogam.recommendations.api import PublicRead
 from qogam.recommendations.models import Recommendation
@@ -79,7 +78,7 @@ class CouncilList(PublicRead):
     def get(self, request):
         params = {key: request.query_params.get(key) for key in ("level", "region", "year", "q")
                   if request.query_params.get(key) not in (None, "")}
-        filters = selectors.Filters(**_parsed(CouncilFilterSerializer, params))
+        filters = selectors.Filters(**parsed(CouncilFilterSerializer, params))
         page = self.paginate_queryset(_with_convocation(selectors.councils(filters)))
         context = self.get_serializer_context()
         context["activity"] = selectors.activity([c.pk for c in page], year=filters.year, today=context["today"])

@@ -14,7 +14,7 @@ from types import ModuleType
 from django.db import transaction
 
 from qogam.core import audit
-from qogam.demo import councils, funding, mechanisms, registry, reporting, statebodies, users
+from qogam.demo import analytics, councils, funding, mechanisms, registry, reporting, statebodies, users
 from qogam.demo.context import DemoContext
 
 GENERATORS: tuple[tuple[str, ModuleType], ...] = (
@@ -25,6 +25,7 @@ GENERATORS: tuple[tuple[str, ModuleType], ...] = (
     ("state grants", funding),
     ("social order, awards and partnership", mechanisms),
     ("public councils, the Civil Forum and recommendations", councils),
+    ("indicators of the sector", analytics),
 )
 
 RUN_OBJECT_TYPE = "demo.run"

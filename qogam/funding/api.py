@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from qogam.core.api import ErrorSerializer
+from qogam.core.api import ErrorSerializer, parsed
 from qogam.core.errors import NotFound, ValidationFailed
 from qogam.funding import selectors, services
 from qogam.funding import serializers as s
@@ -51,39 +51,6 @@ _WRITE = {400: _INVALID, 403: _FORBIDDEN, 404: _NOT_FOUND, 409: _CONFLICT}
 
 
 # --- Plumbing -------------------------------------------------------------------------------------------
-
-
-def _paths(errors, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested errors keyed by dotted path (`budget_lines.0.amount`), the way the services key theirs."""
-    out: dict[str, list[str]] = {}
-
-    def add(key, messages):
-        out.setdefault(key or "non_field_errors", []).extend(messages)
-
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            name = prefix if key == "non_field_errors" and prefix else f"{prefix}.{key}" if prefix else str(key)
-            for path, messages in _paths(value, name).items():
-                add(path, messages)
-    elif isinstance(errors, list) and any(isinstance(e, dict | list) for e in errors):
-        for i, item in enumerate(errors):
-            for path, messages in _paths(item, f"{prefix}.{i}" if prefix else str(i)).items():
-                add(path, messages)
-    elif isinstance(errors, list):
-        add(prefix, [str(e) for e in errors])
-    else:
-        add(prefix, [str(errors)])
-    return out
-
-
-def _parsed(serializer_class, data) -> dict:
-    """The request body read by `serializer_class`, or ValidationFailed naming each field by its path."""
-    if not hasattr(data, "keys"):
-        raise ValidationFailed(fields={"non_field_errors": [_("Send a JSON object.")]})
-    serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        raise ValidationFailed(fields=_paths(serializer.errors))
-    return dict(serializer.validated_data)
 
 
 def _found(queryset, message=None):
@@ -206,7 +173,7 @@ class FundedProjectList(generics.ListAPIView):
     def get_queryset(self):
         params = {key: self.request.query_params.get(key) for key in ("year", "region", "direction")
                   if self.request.query_params.get(key) not in (None, "")}
-        data = _parsed(s.FundedProjectFilterSerializer, params)
+        data = parsed(s.FundedProjectFilterSerializer, params)
         return selectors.funded_projects(**data)
 
 
@@ -256,7 +223,7 @@ class ApplicationListCreate(generics.ListAPIView):
         return selectors.applications_for(self.request.user)
 
     def post(self, request):
-        data = _parsed(s.ApplicationCreateSerializer, request.data)
+        data = parsed(s.ApplicationCreateSerializer, request.data)
         call = Call.objects.filter(code=data["call"]).exclude(status="draft").first()
         if call is None:
             raise ValidationFailed(fields={"call": [_("No call has this number. See /api/funding/calls/.")]})
@@ -302,7 +269,7 @@ class ApplicationDetail(_Private):
 
     def patch(self, request, pk):
         application = _application(pk)
-        data = _parsed(s.ApplicationPatchSerializer, request.data)
+        data = parsed(s.ApplicationPatchSerializer, request.data)
         content = {**application.draft, **{key: data[key] for key in s.CONTENT_KEYS if key in data}}
         application = services.application_update(
             actor=request.user, application=application, expected_version=data["version"],
@@ -325,7 +292,7 @@ class DocumentUpload(_Private):
 
     def post(self, request, pk):
         application = _application(pk)
-        data = _parsed(s.DocumentUploadSerializer, request.data)
+        data = parsed(s.DocumentUploadSerializer, request.data)
         required = None
         if data.get("required_document"):
             required = application.call.required_documents.filter(code=data["required_document"]).first()
@@ -370,7 +337,7 @@ class ApplicationSubmit(_Private):
 
     def post(self, request, pk):
         application = _application(pk)
-        data = _parsed(s.ApplicationSubmitSerializer, request.data)
+        data = parsed(s.ApplicationSubmitSerializer, request.data)
         version = services.application_submit(actor=request.user, application=application,
                                               expected_version=data.get("version"))
         return Response(self.get_serializer(version).data, status=status.HTTP_201_CREATED)
@@ -389,7 +356,7 @@ class ApplicationWithdraw(_Private):
 
     def post(self, request, pk):
         application = _application(pk)
-        data = _parsed(s.WithdrawSerializer, request.data)
+        data = parsed(s.WithdrawSerializer, request.data)
         application = services.application_withdraw(actor=request.user, application=application,
                                                     reason=data.get("reason", ""))
         return _application_body(request, application)
@@ -409,7 +376,7 @@ class AppealFile(_Private):
 
     def post(self, request, pk):
         application = _application(pk)
-        data = _parsed(s.AppealFileSerializer, request.data)
+        data = parsed(s.AppealFileSerializer, request.data)
         appeal = services.appeal_file(actor=request.user, application=application, grounds=data["grounds"])
         return Response(self.get_serializer(appeal).data, status=status.HTTP_201_CREATED)
 
@@ -446,7 +413,7 @@ class ComplianceDecide(_Private):
 
     def post(self, request, pk):
         application = _application(pk)
-        data = _parsed(s.ComplianceDecideSerializer, request.data)
+        data = parsed(s.ComplianceDecideSerializer, request.data)
         check = services.compliance_decide(
             actor=request.user, application=application, checklist={k: dict(v) for k, v in data.get(
                 "checklist", {}).items()}, outcome=data["outcome"], reasons=data.get("reasons", ""))
@@ -529,7 +496,7 @@ class AssignmentDeclare(_Private):
 
     def post(self, request, pk):
         assignment = selectors.assignment_for(request.user, pk)
-        data = _parsed(s.DeclarationSerializer, request.data)
+        data = parsed(s.DeclarationSerializer, request.data)
         assignment = services.assignment_declare(actor=request.user, assignment=assignment,
                                                  no_conflict=data["no_conflict"], text=data.get("text", ""))
         return Response(self.get_serializer(Assignment.objects.get(pk=assignment.pk)).data)
@@ -549,7 +516,7 @@ class ScoresSubmit(_Private):
 
     def post(self, request, pk):
         assignment = selectors.assignment_for(request.user, pk)
-        data = _parsed(s.ScoresSubmitSerializer, request.data)
+        data = parsed(s.ScoresSubmitSerializer, request.data)
         scores = {code: {"value": str(given["value"]), "justification": given["justification"]}
                   for code, given in data["scores"].items()}
         try:
@@ -578,7 +545,7 @@ class CallDecide(_Private):
 
     def post(self, request, code):
         call = _call(code)
-        data = _parsed(s.CallDecideSerializer, request.data)
+        data = parsed(s.CallDecideSerializer, request.data)
         decision = services.call_decide(actor=request.user, call=call, minutes=data["minutes"],
                                         decided_on=data.get("decided_on"), selected=data.get("selected"))
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
@@ -598,7 +565,7 @@ class AppealDecide(_Private):
 
     def post(self, request, pk):
         appeal = _found(Appeal.objects.select_related("application__call").filter(pk=pk), _("No such appeal."))
-        data = _parsed(s.AppealDecideSerializer, request.data)
+        data = parsed(s.AppealDecideSerializer, request.data)
         appeal = services.appeal_decide(actor=request.user, appeal=appeal, grant=data["grant"],
                                         outcome=data["outcome"])
         return Response(self.get_serializer(appeal).data)
@@ -652,7 +619,7 @@ class AgreementPrepare(_Private):
 
     def post(self, request, pk):
         agreement = _agreement(pk)
-        data = _parsed(s.AgreementPrepareSerializer, request.data)
+        data = parsed(s.AgreementPrepareSerializer, request.data)
         agreement = services.agreement_prepare(
             actor=request.user, agreement=agreement, start_on=data["start_on"], end_on=data["end_on"],
             tranches=[(t["due_on"], str(t["amount"])) for t in data["tranches"]])
@@ -690,7 +657,7 @@ class TranchePay(_Private):
     def post(self, request, pk, number):
         tranche = _found(Tranche.objects.select_related("agreement").filter(agreement_id=pk, number=number),
                          _("The agreement has no tranche with this number."))
-        data = _parsed(s.TranchePaySerializer, request.data)
+        data = parsed(s.TranchePaySerializer, request.data)
         tranche = services.tranche_pay(actor=request.user, tranche=tranche, paid_on=data.get("paid_on"))
         return Response(self.get_serializer(tranche).data)
 
@@ -708,7 +675,7 @@ class AgreementTerminate(_Private):
 
     def post(self, request, pk):
         agreement = _agreement(pk)
-        data = _parsed(s.TerminateSerializer, request.data)
+        data = parsed(s.TerminateSerializer, request.data)
         agreement = services.agreement_terminate(
             actor=request.user, agreement=agreement, reason=data["reason"], refund=str(data["refund"]),
             terminated_on=data.get("terminated_on"))
@@ -730,7 +697,7 @@ class MonitoringReportSubmit(_Private):
 
     def post(self, request, pk):
         agreement = _agreement(pk)
-        data = _parsed(s.MonitoringReportSubmitSerializer, request.data)
+        data = parsed(s.MonitoringReportSubmitSerializer, request.data)
         due = ReportSchedule.objects.filter(pk=data["due"], agreement=agreement).first()
         if due is None:
             raise ValidationFailed(fields={"due": [_("The agreement has no report due with this id.")]})
@@ -754,7 +721,7 @@ class MonitoringReportReview(_Private):
     def post(self, request, pk):
         report = _found(MonitoringReport.objects.select_related("due__agreement").filter(pk=pk),
                         _("No such report."))
-        data = _parsed(s.MonitoringReviewSerializer, request.data)
+        data = parsed(s.MonitoringReviewSerializer, request.data)
         report = services.monitoring_report_review(actor=request.user, report=report, accept=data["accept"],
                                                    note=data.get("note", ""))
         return Response(self.get_serializer(report).data)
@@ -781,7 +748,7 @@ class ShortlistDecide(_Private):
 
     def post(self, request, code):
         call = _call(code)
-        data = _parsed(s.ShortlistDecideSerializer, request.data)
+        data = parsed(s.ShortlistDecideSerializer, request.data)
         row = services.shortlist_decide(actor=request.user, call=call, minutes=data["minutes"],
                                         shortlisted=data.get("shortlisted"), decided_on=data.get("decided_on"))
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
@@ -814,7 +781,7 @@ class TopicListCreate(generics.GenericAPIView):
     def post(self, request):
         from qogam.registry.models import StateBody
 
-        data = _parsed(s.TopicProposeSerializer, request.data)
+        data = parsed(s.TopicProposeSerializer, request.data)
         body = StateBody.objects.filter(pk=data["body"]).first()
         organisation = None
         if data.get("organisation") is not None:
@@ -853,7 +820,7 @@ class TopicComment(_Private):
     serializer_class = s.TopicDetailSerializer
 
     def post(self, request, pk):
-        data = _parsed(s.TopicCommentInputSerializer, request.data)
+        data = parsed(s.TopicCommentInputSerializer, request.data)
         services.topic_comment(actor=request.user, topic=_topic(pk), text=data["text"])
         return Response(self.get_serializer(_topic(pk)).data, status=status.HTTP_201_CREATED)
 
@@ -865,7 +832,7 @@ class TopicDecide(_Private):
     serializer_class = s.TopicDetailSerializer
 
     def post(self, request, pk):
-        data = _parsed(s.TopicDecideSerializer, request.data)
+        data = parsed(s.TopicDecideSerializer, request.data)
         services.topic_decide(actor=request.user, topic=_topic(pk), accept=data["accept"], reason=data["reason"])
         return Response(self.get_serializer(_topic(pk)).data)
 
@@ -902,7 +869,7 @@ class EffectDeclare(_Private):
     serializer_class = s.EffectReviewSerializer
 
     def post(self, request, pk):
-        data = _parsed(s.DeclarationSerializer, request.data)
+        data = parsed(s.DeclarationSerializer, request.data)
         review = services.effect_declare(actor=request.user, review=_review(request, pk),
                                          no_conflict=data["no_conflict"], text=data.get("text", ""))
         return Response(self.get_serializer(review).data)
@@ -914,7 +881,7 @@ class EffectSubmit(_Private):
     serializer_class = s.EffectReviewSerializer
 
     def post(self, request, pk):
-        data = _parsed(s.EffectScoresSerializer, request.data)
+        data = parsed(s.EffectScoresSerializer, request.data)
         scores = {code: {"value": str(v["value"]), "justification": v["justification"]}
                   for code, v in data["scores"].items()}
         review = services.effect_submit(actor=request.user, review=_review(request, pk), scores=scores)

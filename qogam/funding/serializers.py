@@ -6,7 +6,6 @@ keys by name. Amounts are whole tenge as integers; an application's content keep
 digits it is stored and hashed with. Every choice set is one named enum of the schema (`EnumField`).
 """
 
-from collections.abc import Mapping
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from qogam.core.api import StrictSerializer
 from qogam.core.models import Direction, Region
 from qogam.funding import models as m
 
@@ -51,25 +51,6 @@ class EnumFieldExtension(OpenApiSerializerFieldExtension):
         )
         auto_schema.registry.register_on_missing(component)
         return component.ref
-
-
-class StrictSerializer(serializers.Serializer):
-    """An input that names the keys it does not know instead of ignoring them silently."""
-
-    def to_internal_value(self, data):
-        unknown = {}
-        if isinstance(data, Mapping):
-            unknown = {key: [_("Unknown field. The fields accepted are listed in the API schema.")]
-                       for key in data if key not in self.fields}
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if unknown and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **unknown}) from None
-            raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
 
 
 LANGUAGE = [("kk", _("Kazakh")), ("ru", _("Russian"))]

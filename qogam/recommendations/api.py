@@ -11,10 +11,9 @@ from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from qogam.core.api import ErrorSerializer
+from qogam.core.api import ErrorSerializer, parsed
 from qogam.core.calendar import today as almaty_today
 from qogam.core.errors import NotFound, ValidationFailed
-from qogam.funding.api import _parsed
 from qogam.recommendations import selectors, services
 from qogam.recommendations import serializers as s
 from qogam.recommendations.models import Recommendation
@@ -53,7 +52,7 @@ _LIST_FILTERS = [
 
 def _filters(request, names) -> selectors.Filters:
     params = {key: request.query_params.get(key) for key in names if request.query_params.get(key) not in (None, "")}
-    return selectors.Filters(**_parsed(s.FilterSerializer, params))
+    return selectors.Filters(**parsed(s.FilterSerializer, params))
 
 
 def _recommendation(number: str) -> Recommendation:
@@ -166,7 +165,7 @@ class RecommendationAnswer(generics.GenericAPIView):
 
     def post(self, request, number):
         recommendation = _recommendation(number)
-        data = _parsed(s.AnswerSerializer, request.data)
+        data = parsed(s.AnswerSerializer, request.data)
         services.recommendation_answer(actor=request.user, recommendation=recommendation, verdict=data["verdict"],
                                        text=data["text"], expected_version=data["version"])
         return Response(self.get_serializer(_recommendation(number)).data)

@@ -104,6 +104,14 @@ def facts(filters: Filters = Filters(), *, today: dt.date) -> list[rules.Fact]:
     return [_fact(row) for row in rows]
 
 
+def facts_by_addressee(year: int, *, today: dt.date) -> list[tuple[str, str | None, rules.Fact]]:
+    """(level of the addressee body, its region, fact) of every recommendation sent in `year`: what
+    the sector dashboards count the responsiveness of state bodies from."""
+    rows = _filtered(Recommendation.objects.all(), Filters(year=year), today).values_list(
+        "addressee__level", "addressee__region_id", *FACT_FIELDS)
+    return [(level, region, _fact(row)) for level, region, *row in rows]
+
+
 @dataclass
 class BoardLine:
     body: StateBody

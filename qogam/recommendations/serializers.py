@@ -8,7 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qogam.funding.serializers import EnumField, StrictSerializer
+from qogam.core.api import StrictSerializer
+from qogam.funding.serializers import EnumField
 from qogam.recommendations.models import Event, Evidence, Recommendation
 from qogam.registry.models import StateBody
 

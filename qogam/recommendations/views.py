@@ -19,11 +19,11 @@ from django.urls import NoReverseMatch, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qogam.core import downloads
+from qogam.core import charts, downloads
 from qogam.core.calendar import today as almaty_today
 from qogam.core.models import Region
 from qogam.funding.forms import Errors, attempt
-from qogam.recommendations import charts, permissions, rules, selectors, services
+from qogam.recommendations import permissions, rules, selectors, services
 from qogam.recommendations.models import Evidence, Recommendation
 from qogam.registry.models import StateBody
 

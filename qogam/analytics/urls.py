@@ -1,0 +1,1 @@
+from qogam.analytics.views import app_name, urlpatterns  # noqa: F401
