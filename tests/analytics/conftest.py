@@ -25,8 +25,9 @@ def report(org, year, *, number=1, kind="report", returned=False, **figures):
     return version
 
 
-@pytest.fixture
-def world():
+def build_world():
+    """Three NGOs on the register in 2024 (two in Almaty, one in Astana), one liquidated on 31 Dec 2024, a
+    party, a union, a religious association and one registered in 2025, with their 2023 and 2024 reports."""
     almaty, astana = "750000000", "710000000"
     a = OrganisationFactory(legal_form=LegalForm.objects.get(code="public_fund"), registered_on=D(2010, 5, 1),
                             region_id=almaty, leader_gender="f", directions=["education", "youth"])
@@ -59,3 +60,8 @@ def world():
         report(org, 2024, **figures)  # none of them counts in 2024
     report(a, 2023, services_volume_kzt=800_000, expenses_kzt=1)
     return a, b, c
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
