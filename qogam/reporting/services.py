@@ -574,10 +574,12 @@ def funding_agreements_active(keys) -> set[tuple[int, int]]:
     if not keys:
         return set()
     years = {year for _org, year in keys}
-    rows = (Agreement.objects.filter(application__organisation_id__in={org for org, _year in keys},
-                                     status__in=PUBLIC_AGREEMENT_STATUSES,
-                                     start_on__year__lte=max(years), end_on__year__gte=min(years))
-            .values_list("application__organisation_id", "start_on", "end_on", "terminated_on"))
+    agreements = Agreement.objects.filter(status__in=PUBLIC_AGREEMENT_STATUSES, start_on__year__lte=max(years),
+                                          end_on__year__gte=min(years))
+    organisations = {org for org, _year in keys}
+    if len(organisations) <= 1000:  # a few organisations: ask for theirs; the whole sector: read the years' agreements
+        agreements = agreements.filter(application__organisation_id__in=organisations)
+    rows = agreements.values_list("application__organisation_id", "start_on", "end_on", "terminated_on")
     held = set()
     for org_id, start, end, terminated in rows:
         last = min(end, terminated) if terminated else end
