@@ -247,7 +247,7 @@ def visible_text(response) -> str:
 
 # Latin words allowed in Kazakh and Russian pages: the brand, technical names, the language
 # switcher (codes and the self-name "English") and search examples that show Latin transliteration.
-ALLOWED_LATIN = {"Qogam", "API", "OpenAPI", "CSV", "JSON", "KK", "RU", "EN", "English", "Zhastar", "akimat"}
+ALLOWED_LATIN = {"Qogam", "API", "OpenAPI", "CSV", "JSON", "XLSX", "PDF", "KK", "RU", "EN", "English", "Zhastar", "akimat"}
 
 
 def english_left(text: str, data: tuple[str, ...] = ()) -> set[str]:

@@ -34,10 +34,16 @@ class Panel:
     note: str = ""
     ministry: bool = False
     more: tuple[str, str] | None = None  # (address, text) of the page with the details
+    codes: tuple[int, ...] = ()  # columns of machine codes: in the downloads, not on the page or in the PDF
 
     @property
     def table(self) -> list[list]:
-        return self.rows if self.shown is None else self.shown
+        rows = self.rows if self.shown is None else self.shown
+        return [[cell for i, cell in enumerate(row) if i not in self.codes] for row in rows]
+
+    @property
+    def columns(self) -> list[str]:
+        return [name for i, name in enumerate(self.header) if i not in self.codes]
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -163,7 +169,7 @@ def _breakdown(board: Board, key: str, title: str, kind: str, label: str, field_
                                          charts.Segment(_("not active"), r[3] - r[4], OTHER)]) for r in shown],
                                 title=title)
     return Panel(key, title, [_("Year"), _("Code"), label, _("On the register"), _("Active")], rows, chart, shown,
-                 note=_("The chart shows the chosen year; the download holds every year."))
+                 note=_("The chart shows the chosen year; the download holds every year."), codes=(1,))
 
 
 def legal_forms(board: Board) -> Panel:
@@ -284,7 +290,7 @@ def funding_mechanisms(board: Board) -> Panel:
                          title=_("Amount of state funding agreements by mechanism, KZT"))
     return Panel("funding", _("Funding flows by mechanism"), [
         _("Year"), _("Code"), _("Mechanism"), _("Applications"), _("Agreements won"), _("Amount, KZT")], rows, chart,
-        note=_("By the year of the funding programme. Applications: those filed and not withdrawn. Agreements "
+        codes=(1,), note=_("By the year of the funding programme. Applications: those filed and not withdrawn. Agreements "
                "won: signed by both parties. The region is the applicant organisation's region."))
 
 

@@ -174,3 +174,14 @@ def test_the_api_queues_a_report_and_follows_it(client, computed, django_capture
     bad = client.post("/api/analytics/reports/", {"year": 2024, "language": "de", "extra": 1},
                       content_type="application/json").json()
     assert bad["code"] == "invalid" and set(bad["fields"]) == {"language", "extra"}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_no_english_is_left_on_the_dashboard_or_the_job_page(client, computed, lang):
+    from tests.test_i18n import english_left, visible_text
+
+    login_verified(client, UserFactory(role=Role.ANALYST, language=lang))
+    response = client.get(f"/{lang}/analytics/?year=2024")
+    assert not english_left(visible_text(response), ())
+    job = Job.objects.get(kind=Job.Kind.REFRESH)
+    assert not english_left(visible_text(client.get(f"/{lang}/analytics/jobs/{job.pk}/")), ())
