@@ -152,10 +152,24 @@ def run_refresh(job_id) -> str:
             Snapshot.objects.bulk_create(snapshots, batch_size=200)
             Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, progress=100, step="",
                                                  basis=started, finished_at=timezone.now())
+        _forget_old_reports()
         return f"{len(snapshots)} snapshots"
     except Exception as error:
         _fail(job, error)
         raise
+
+
+def _forget_old_reports() -> None:
+    """Keep the PDF reports of the last two computations (a reader may still be fetching one of the
+    previous); older ones are removed with their files."""
+    bases = list(Job.objects.filter(kind=Job.Kind.REFRESH, status=Job.Status.DONE).exclude(basis=None)
+                 .order_by("-basis").values_list("basis", flat=True)[:2])
+    if len(bases) < 2:
+        return
+    for old in Job.objects.filter(kind=Job.Kind.REPORT, basis__lt=bases[-1]):
+        if old.file:
+            old.file.delete(save=False)
+        old.delete()
 
 
 def basis() -> dt.datetime | None:

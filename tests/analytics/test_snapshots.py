@@ -6,6 +6,7 @@ previous figures; the progress is on the job."""
 import datetime as dt
 import io
 import json
+import os
 
 import pytest
 from django.core.management import call_command
@@ -219,3 +220,15 @@ def test_no_organisation_is_named_in_a_snapshot(world, refresh):
     text = json.dumps(list(Snapshot.objects.values_list("data", flat=True)), ensure_ascii=False)
     for org in (a, b, c):
         assert org.name_ru not in text and org.bin not in text
+
+
+def test_the_reports_of_the_last_two_computations_are_kept(world, refresh, report):
+    refresh()
+    first = report(year=2024, region=None, language="en")
+    path = first.file.path
+    refresh()
+    second = report(year=2024, region=None, language="en")
+    assert Job.objects.filter(pk=first.pk).exists()  # the previous computation's report stays a while
+    refresh()
+    assert not Job.objects.filter(pk=first.pk).exists() and Job.objects.filter(pk=second.pk).exists()
+    assert not os.path.exists(path)
