@@ -46,7 +46,8 @@ LOGINS = (
               "secretary of the public council at the Ministry of Culture and Information: its meetings, "
               "minutes and recommendations"),
     DemoLogin("demo-analyst", Role.ANALYST, "mci.civil_society",
-              "the authorised body: approve demo-ngo's pending request, add and edit organisations"),
+              "the authorised body: approve demo-ngo's pending request, add and edit organisations; the "
+              "ministry's panels of /analytics/ and a recomputation of the indicators"),
     DemoLogin("demo-ministry", Role.OFFICIAL, "mci",
               "a ministry official: its strategic partnership, its state social order, the topics sent to it "
               "and the recommendations to answer"),
